@@ -1,0 +1,26 @@
+"""Account commands: create an admin."""
+
+from __future__ import annotations
+
+import click
+from email_validator import EmailNotValidError, validate_email
+
+from lms.accounts import services
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True, help="Name shown on pages.")
+@click.password_option(help="Asked for at the prompt when not given.")
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an admin account (or make an existing account admin) with EMAIL."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+    if len(password) < services.PASSWORD_MIN_LENGTH:
+        raise click.BadParameter(
+            f"use at least {services.PASSWORD_MIN_LENGTH} characters", param_hint="password"
+        )
+    user = services.create_admin(email=email, password=password, name=name)
+    click.echo(f"{user.email} is an admin.")

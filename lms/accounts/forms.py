@@ -1,0 +1,126 @@
+"""Forms for accounts and their administration."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
+
+from lms.accounts.models import Role
+from lms.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from lms.i18n import LANGUAGE_NAMES, country_choices
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        _l("Email address"),
+        validators=[InputRequired(_l("Enter your email address.")),
+                    Email(_l("Enter an email address like name@example.org.")), Length(max=254)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def _new_password_field(label: object) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(_l("Choose a password.")),
+            Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH,
+                   message=_l("Use between %(min)d and %(max)d characters.")),
+        ],
+        description=_l("At least %(min)d characters. A few unrelated words make a strong one.",
+                       min=PASSWORD_MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _language_field(label: object) -> SelectField:
+    return SelectField(label, choices=list(LANGUAGE_NAMES.items()),
+                       validators=[InputRequired()])
+
+
+class _ProfileFields(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Enter your name.")), Length(max=120)],
+        description=_l("As it should appear on your certificates."),
+        render_kw={"autocomplete": "name"},
+    )
+    country = SelectField(_l("Country"), validators=[InputRequired(_l("Choose your country."))])
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Length(max=200)],
+        description=_l("Ministry, agency, municipality or organisation you work for."),
+        render_kw={"autocomplete": "organization"},
+    )
+    locale = _language_field(_l("Preferred language"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Choose a country"))] + country_choices()
+
+    def validate_country(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose your country."))
+
+
+class RegisterForm(_ProfileFields):
+    email = _email_field()
+    password = _new_password_field(_l("Password"))
+
+
+
+class ProfileForm(_ProfileFields):
+    pass
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("New password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password_field(_l("New password"))
+
+
+ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.FACILITATOR: _l("Facilitator"),
+               Role.ADMIN: _l("Admin")}
+_ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=_ROLE_CHOICES, validators=[InputRequired()])
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter their name.")),
+                                                    Length(max=120)])
+    email = _email_field()
+    role = SelectField(_l("Role"), choices=_ROLE_CHOICES, validators=[InputRequired()])
+    locale = _language_field(_l("Language of the invitation"))
+
+
+class LanguageForm(FlaskForm):
+    """The language switcher in the page header: one button per other language."""
+
+    lang = StringField(validators=[InputRequired(), AnyOf(list(LANGUAGE_NAMES))])
+    next = StringField()

@@ -1,0 +1,293 @@
+"""Accounts: registration, sign-in, password reset, invitations and roles, as plain functions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms import mail
+from lms.accounts.models import Role, User, new_session_token
+from lms.db import utcnow
+from lms.extensions import db
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 128
+# Checked against when the email is unknown, so both answers take as long.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be carried out; the message is shown to the user."""
+
+
+class InvalidToken(AccountError):
+    """A link from an email that is forged, expired or already used."""
+
+
+class SignInError(AccountError):
+    """Wrong email or password, or an email address not confirmed yet."""
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[User]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the user, if the session's token is still theirs."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored trimmed and in lower case."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account registered with this email, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def hash_password(password: str) -> str:
+    """Hash with Werkzeug's scrypt."""
+    return generate_password_hash(password, method="scrypt")
+
+
+# --- links sent by email -------------------------------------------------------------------------
+
+_PURPOSES = {
+    "confirm": "LMS_INVITATION_MAX_AGE",
+    "reset": "LMS_PASSWORD_RESET_MAX_AGE",
+    "invite": "LMS_INVITATION_MAX_AGE",
+}
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"lms-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password or session token does: a used link stops working."""
+    material = f"{user.password_hash or ''}|{user.session_token}|{user.email_confirmed_at or ''}"
+    return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def make_token(user: User, purpose: str) -> str:
+    """A signed, expiring link token for one purpose, valid until the account changes."""
+    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_token(token: str, purpose: str) -> User:
+    """The account a link was made for, or InvalidToken."""
+    max_age = current_app.config[_PURPOSES[purpose]]
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise InvalidToken(gettext("This link has expired. Ask for a new one.")) from error
+    except BadSignature as error:
+        raise InvalidToken(gettext("This link is not valid. Ask for a new one.")) from error
+    user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
+    if user is None or payload.get("f") != _fingerprint(user):
+        raise InvalidToken(gettext("This link has already been used. Ask for a new one."))
+    return user
+
+
+def _email_user(user: User, subject: object, template: str, **context: object) -> None:
+    """Send `templates/email/<template>.txt` in the user's own language (subject: a lazy string)."""
+    with force_locale(user.locale):
+        body = render_template(f"email/{template}.txt", user=user, **context)
+        mail.send(mail.compose(user.email, str(subject), body))
+
+
+# --- registration and sign-in --------------------------------------------------------------------
+
+def registration_open() -> bool:
+    """False when the site is invitation-only (LMS_REGISTRATION=invite)."""
+    return current_app.config["LMS_REGISTRATION"] == "open"
+
+
+def register(
+    *, name: str, email: str, password: str, country: str, organisation: str, locale: str
+) -> None:
+    """Create an unconfirmed account and email a confirmation link.
+
+    If the email is taken, its owner is told by email instead; the person registering sees the
+    same answer either way, so the form does not reveal who has an account.
+    """
+    if not registration_open():
+        raise AccountError(gettext("Registration is by invitation only."))
+    password_hash = hash_password(password)  # always, so both paths take as long
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _email_user(existing, _l("You already have an account"), "already_registered",
+                    sign_in_url=url_for("accounts.login", _external=True),
+                    reset_url=url_for("accounts.reset_request", _external=True))
+        return
+    user = User(
+        name=name.strip(), email=normalise_email(email), password_hash=password_hash,
+        country=country, organisation=organisation.strip(), locale=locale, role=Role.LEARNER,
+    )
+    db.session.add(user)
+    db.session.flush()
+    confirm_url = url_for("accounts.confirm_email", token=make_token(user, "confirm"),
+                          _external=True)
+    db.session.commit()
+    _email_user(user, _l("Confirm your email address"), "confirm_email", confirm_url=confirm_url)
+
+
+def confirm_email(token: str) -> User:
+    """Mark the account's email as confirmed; the link then stops working."""
+    user = user_for_token(token, "confirm")
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account for these credentials, or SignInError with a message that reveals nothing."""
+    user = find_user_by_email(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise SignInError(gettext("The email address or password is not right."))
+    if not check_password_hash(user.password_hash, password):
+        raise SignInError(gettext("The email address or password is not right."))
+    if user.email_confirmed_at is None:
+        raise SignInError(gettext(
+            "Please confirm your email address first: follow the link we sent you. "
+            "If you cannot find it, reset your password to get a new link."
+        ))
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+# --- password reset and invitations --------------------------------------------------------------
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    reset_url = url_for("accounts.reset_password", token=make_token(user, "reset"), _external=True)
+    minutes = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60
+    _email_user(user, _l("Reset your password"), "password_reset", reset_url=reset_url,
+                minutes=minutes)
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password, end every other session and void every emailed link."""
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    # Following an emailed link proves the address is theirs.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.commit()
+
+
+def reset_password(token: str, password: str, purpose: str = "reset") -> User:
+    """Use a reset or invitation link once to set a password."""
+    user = user_for_token(token, purpose)
+    set_password(user, password)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's password after checking the current one."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
+        raise AccountError(gettext("Your current password is not right."))
+    set_password(user, new_password)
+
+
+def invite(*, email: str, name: str, role: Role, locale: str, invited_by: User | None) -> User:
+    """Create an account without a password and email a link to choose one."""
+    if find_user_by_email(email) is not None:
+        raise AccountError(gettext("There is already an account with this email address."))
+    user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale,
+                password_hash=None)
+    db.session.add(user)
+    db.session.flush()
+    invite_url = url_for("accounts.accept_invitation", token=make_token(user, "invite"),
+                         _external=True)
+    days = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400
+    db.session.commit()
+    _email_user(user, _l("You are invited to Open Government Learning"), "invitation",
+                invite_url=invite_url, days=days,
+                inviter=invited_by.name if invited_by else None)
+    return user
+
+
+def create_admin(*, email: str, password: str, name: str) -> User:
+    """Make an admin account, or raise an existing account to admin with this password."""
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), name=name, locale="en")
+        db.session.add(user)
+    user.role = Role.ADMIN
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    set_password(user, password)
+    return user
+
+
+def update_profile(user: User, *, name: str, country: str, organisation: str, locale: str) -> None:
+    """Save the details a user may change about themselves."""
+    user.name = name.strip()
+    user.country = country
+    user.organisation = organisation.strip()
+    user.locale = locale
+    db.session.commit()
+
+
+# --- administration ------------------------------------------------------------------------------
+
+def list_users(query: str = "", role: Role | None = None, page: int = 1,
+               per_page: int = 50) -> UserPage:
+    """A page of accounts, filtered by name/email/organisation and role, newest first."""
+    statement = select(User)
+    if query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(or_(
+            func.lower(User.name).like(pattern), User.email.like(pattern),
+            func.lower(User.organisation).like(pattern),
+        ))
+    if role is not None:
+        statement = statement.where(User.role == role)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    page = max(1, page)
+    users = db.session.scalars(
+        statement.order_by(User.created_at.desc(), User.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return UserPage(users=list(users), total=total, page=page, per_page=per_page)
+
+
+def set_role(actor: User, user_id: int, role: Role) -> User:
+    """Change a user's role; an admin cannot remove their own admin role (no lock-out)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError(gettext("This account does not exist."))
+    if user.id == actor.id and role != Role.ADMIN:
+        raise AccountError(gettext("You cannot remove your own admin role."))
+    user.role = role
+    db.session.commit()
+    return user

@@ -1,0 +1,96 @@
+"""Settings, read from environment variables, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production
+LANGUAGES = ("en", "fr")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """Turn DATABASE_URL into an SQLAlchemy URL; PostgreSQL always goes through psycopg 3."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'lms.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+class Config:
+    """Settings for a running site; every value can come from the environment."""
+
+    TESTING = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        self.LMS_ENV = env.get("LMS_ENV", "development")
+        self.INSTANCE_PATH = Path(env.get("LMS_INSTANCE_PATH", ROOT / "instance"))
+        self.SECRET_KEY = env.get("LMS_SECRET_KEY") or env.get("SECRET_KEY") or DEV_SECRET_KEY
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            env.get("LMS_DATABASE_URL") or env.get("DATABASE_URL"), self.INSTANCE_PATH
+        )
+        # Pre-ping: a connection dropped by a database restart is replaced, not handed out.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.LMS_MAIL_URL = env.get("LMS_MAIL_URL", "")
+        self.LMS_MAIL_FROM = env.get(
+            "LMS_MAIL_FROM", "Open Government Learning <no-reply@localhost>"
+        )
+        self.LMS_OUTBOX = Path(env.get("LMS_OUTBOX", self.INSTANCE_PATH / "outbox"))
+        self.LMS_REGISTRATION = env.get("LMS_REGISTRATION", "open")
+        self.LMS_PASSWORD_RESET_MAX_AGE = int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600"))
+        self.LMS_INVITATION_MAX_AGE = int(env.get("LMS_INVITATION_MAX_AGE", str(14 * 24 * 3600)))
+        self.LMS_TRUSTED_PROXIES = int(env.get("LMS_TRUSTED_PROXIES", "0"))
+        self.RATELIMIT_STORAGE_URI = env.get("LMS_RATELIMIT_STORAGE_URL", "memory://")
+        self.RATELIMIT_ENABLED = env.get("LMS_RATELIMIT_ENABLED", "1") != "0"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LMS_SIGNIN_LIMIT = env.get("LMS_SIGNIN_LIMIT", "10 per minute; 50 per hour")
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=30)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        production = self.LMS_ENV == "production"
+        self.SESSION_COOKIE_SECURE = production
+        self.REMEMBER_COOKIE_SECURE = production
+        self.PREFERRED_URL_SCHEME = "https" if production else "http"
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in production."""
+        if self.LMS_REGISTRATION not in ("open", "invite"):
+            raise ConfigError("LMS_REGISTRATION must be 'open' or 'invite'")
+        if self.LMS_ENV == "production" and (
+            self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32
+        ):
+            raise ConfigError(
+                "LMS_ENV=production needs LMS_SECRET_KEY: a random value of 32 characters or more "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a given database, no CSRF unless a test asks, fast hashes."""
+
+    TESTING = True
+
+    def __init__(self, database_uri: str, instance_path: Path, **overrides: object) -> None:
+        super().__init__({"LMS_INSTANCE_PATH": str(instance_path)})
+        self.SQLALCHEMY_DATABASE_URI = database_url(database_uri, instance_path)
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+        self.SERVER_NAME = None
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,25 @@
+"""Helpers every area's views use with Flask-WTF forms."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import render_template, request
+from flask_wtf import FlaskForm
+
+
+def render_form(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:
+    """Render a form page; a submitted form with errors answers 400 so clients can tell."""
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A same-site path to go to after a form, never another host (no open redirect)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return default
+    return target

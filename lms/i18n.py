@@ -1,0 +1,64 @@
+"""Language choice and localised lists (languages, countries) shared by every area."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from babel import Locale
+from flask import request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from lms.config import LANGUAGES
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+# Babel's territory list mixes real countries with regions and placeholders.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is translated later (Babel extracts N_)."""
+    return message
+
+
+def select_locale() -> str:
+    """The page language: the switcher's choice, then the account's, then the browser's."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+@lru_cache(maxsize=8)
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale).territories
+    pairs = [
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO 3166 code, name) pairs in the page language, sorted as a reader expects."""
+    return list(_countries(str(get_locale())))
+
+
+def country_name(code: str | None) -> str:
+    """A country's name in the page language; the code itself if unknown."""
+    if not code:
+        return ""
+    return dict(_countries(str(get_locale()))).get(code, code)
+
+
+def is_country(code: str) -> bool:
+    """True for a two-letter code of a real country or territory."""
+    return code in dict(_countries("en"))

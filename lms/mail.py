@@ -1,0 +1,66 @@
+"""Outgoing email: SMTP when LMS_MAIL_URL is set, otherwise .eml files in instance/outbox/."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+from lms.db import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def compose(to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message from the platform's sender address."""
+    message = EmailMessage()
+    message["From"] = current_app.config["LMS_MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(domain="lms.local")
+    message.set_content(body)
+    return message
+
+
+def send(message: EmailMessage) -> None:
+    """Deliver a message by SMTP, or write it to the outbox folder when no server is configured."""
+    url = current_app.config.get("LMS_MAIL_URL")
+    if url:
+        _send_smtp(url, message)
+    else:
+        path = _write_outbox(Path(current_app.config["LMS_OUTBOX"]), message)
+        log.info("mail to %s written to %s (no LMS_MAIL_URL set)", message["To"], path)
+
+
+def _write_outbox(outbox: Path, message: EmailMessage) -> Path:
+    outbox.mkdir(parents=True, exist_ok=True)
+    # Names sort by time, so the newest message is the last file.
+    path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def _send_smtp(url: str, message: EmailMessage) -> None:
+    """smtp://user:password@host:587?starttls=1 or smtps://user:password@host:465."""
+    parts = urlsplit(url)
+    options = parse_qs(parts.query)
+    host = parts.hostname or "localhost"
+    context = ssl.create_default_context()
+    if parts.scheme == "smtps":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, context=context, timeout=30)
+    else:
+        client = smtplib.SMTP(host, parts.port or 25, timeout=30)
+    with client:
+        if parts.scheme == "smtp" and options.get("starttls", ["0"])[0] in ("1", "true", "yes"):
+            client.starttls(context=context)
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)

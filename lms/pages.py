@@ -1,0 +1,49 @@
+"""Pages that belong to no single area: home, health check, language switcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms.access import public
+from lms.accounts.forms import LanguageForm
+from lms.extensions import db
+from lms.forms import safe_next
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+@public
+def home() -> ResponseReturnValue:
+    """What the programme is, and the way in."""
+    return render_template("home.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> ResponseReturnValue:
+    """200 when the database answers, 503 when it does not (for load balancers and monitors)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language() -> ResponseReturnValue:
+    """Switch the interface language, remembered in the session and on the account."""
+    form = LanguageForm()
+    destination = safe_next(form.next.data, url_for("pages.home"))
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated and current_user.locale != form.lang.data:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(destination, code=303)

@@ -1,0 +1,104 @@
+"""What every response shares: security headers, error pages and template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, gettext
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from lms.accounts.forms import ROLE_LABELS, LanguageForm
+from lms.extensions import db
+from lms.i18n import LANGUAGE_NAMES, country_name
+
+# No inline script or style anywhere: everything comes from our own static files.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def security_headers(response: Response) -> Response:
+    """Add the headers every page carries."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+_MESSAGES = {
+    400: (lambda: gettext("Something in the request was not right"),
+          lambda: gettext("Please go back and try again.")),
+    403: (lambda: gettext("You do not have access to this page"),
+          lambda: gettext("If you think you should, ask your facilitator or the programme team.")),
+    404: (lambda: gettext("Page not found"),
+          lambda: gettext("Check the address, or start again from the home page.")),
+    405: (lambda: gettext("This action is not possible here"),
+          lambda: gettext("Go back and use the page's own buttons.")),
+    429: (lambda: gettext("Too many attempts"),
+          lambda: gettext("Please wait a few minutes before you try again.")),
+    500: (lambda: gettext("Something went wrong on our side"),
+          lambda: gettext("The error is logged. Please try again in a few minutes.")),
+    503: (lambda: gettext("The service is briefly unavailable"),
+          lambda: gettext("We could not reach the database. Please try again in a minute.")),
+}
+
+
+def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
+    """Our own page for an error status, in the user's language."""
+    title, advice = _MESSAGES.get(status, _MESSAGES[400])
+    return render_template("error.html", status=status, title=title(),
+                           advice=detail or advice()), status
+
+
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    if status not in _MESSAGES:
+        return error
+    return error_page(status)
+
+
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    return error_page(400, gettext(
+        "This form has expired or was sent from another site. Reload the page and send it again."
+    ))
+
+
+def _database_down(error: OperationalError) -> ResponseReturnValue:
+    db.session.rollback()
+    return error_page(503)
+
+
+def _template_globals() -> dict[str, object]:
+    return {
+        "current_language": str(get_locale()),
+        "language_form": LanguageForm(formdata=None),
+        "language_names": LANGUAGE_NAMES,
+        "role_labels": ROLE_LABELS,
+        "country_name": country_name,
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register headers, error pages and template helpers on the app."""
+    app.after_request(security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(OperationalError, _database_down)
+    app.context_processor(_template_globals)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,130 @@
+"""Fixtures: the app on each test database, a client, and signed-in users of each role.
+
+Every test runs on SQLite, and on PostgreSQL too when LMS_TEST_DATABASE_URL is set.
+Each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms import create_app
+from lms.accounts.models import Role, User
+from lms.config import TestConfig
+from lms.extensions import db
+from tests.factories import make_user
+
+POSTGRES_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
+REQUIRE_POSTGRES = os.environ.get("LMS_REQUIRE_POSTGRES") == "1"
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "app_config(**settings): settings for this test's app")
+    if REQUIRE_POSTGRES and not POSTGRES_URL:
+        raise pytest.UsageError("LMS_REQUIRE_POSTGRES=1 but LMS_TEST_DATABASE_URL is not set")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    if POSTGRES_URL:
+        return ["databases: SQLite and PostgreSQL (LMS_TEST_DATABASE_URL)"]
+    return ["databases: SQLite only. PostgreSQL tests are SKIPPED: set LMS_TEST_DATABASE_URL "
+            "(for example postgresql://postgres@127.0.0.1:5432/test) to run them"]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not POSTGRES_URL:
+        terminalreporter.write_line(
+            "note: ran on SQLite only; PostgreSQL was not tested (LMS_TEST_DATABASE_URL unset)",
+            yellow=True,
+        )
+
+
+def _drop_everything() -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database per kind, with the models' tables, for the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+    else:
+        url = POSTGRES_URL
+    app = create_app(TestConfig(url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        _drop_everything()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app bound to the test database, inside an app context; tables emptied afterwards."""
+    marker = request.node.get_closest_marker("app_config")
+    settings = marker.kwargs if marker else {}
+    app = create_app(TestConfig(database_url, tmp_path / "instance", **settings))
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            with db.engine.begin() as connection:
+                for table in reversed(db.metadata.sorted_tables):
+                    connection.execute(table.delete())
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Callable[[], list[str]]:
+    """The emails written so far, oldest first, as text."""
+
+    def read() -> list[str]:
+        folder = Path(app.config["LMS_OUTBOX"])
+        if not folder.exists():
+            return []
+        from email import policy
+        from email.parser import BytesParser
+
+        messages = []
+        for path in sorted(folder.glob("*.eml")):
+            message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            body = message.get_body(preferencelist=("plain",))
+            messages.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n"
+                            f"{body.get_content() if body else ''}")
+        return messages
+
+    return read
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[..., User]:
+    """Sign the test client in as a new user of the given role."""
+
+    def sign_in(role: str | Role = Role.LEARNER, **fields: object) -> User:
+        user = make_user(role=Role(role), **fields)
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return sign_in

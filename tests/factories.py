@@ -1,0 +1,36 @@
+"""Factory functions with sensible defaults; each commits what it makes."""
+
+from __future__ import annotations
+
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from lms.accounts.models import Role, User
+from lms.db import utcnow
+from lms.extensions import db
+
+PASSWORD = "correct-horse-battery"
+# Hashing once keeps the suite fast; each account still gets a real scrypt hash.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+_numbers = itertools.count(1)
+
+
+def make_user(role: Role = Role.LEARNER, *, confirmed: bool = True, **fields: object) -> User:
+    """A confirmed account whose password is PASSWORD."""
+    number = next(_numbers)
+    values: dict[str, object] = {
+        "email": f"person{number}@example.org",
+        "name": f"Person {number}",
+        "country": "FR",
+        "organisation": "Ministry of Public Service",
+        "locale": "en",
+        "role": role,
+        "password_hash": _PASSWORD_HASH,
+        "email_confirmed_at": utcnow() if confirmed else None,
+    }
+    values.update(fields)
+    user = User(**values)
+    db.session.add(user)
+    db.session.commit()
+    return user
