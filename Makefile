@@ -34,7 +34,7 @@ bench: $(VENV)/.installed-dev
 
 # Re-extract UI strings after changing templates or code, then translate lms/translations/fr/.../messages.po.
 translations: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -k N_ -o messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i messages.pot -d lms/translations
 	$(BIN)/pybabel compile -d lms/translations
 

@@ -85,6 +85,7 @@ class TestConfig(Config):
     """Settings for the test suite: a given database, no CSRF unless a test asks, fast hashes."""
 
     TESTING = True
+    __test__ = False  # not a pytest test class
 
     def __init__(self, database_uri: str, instance_path: Path, **overrides: object) -> None:
         super().__init__({"LMS_INSTANCE_PATH": str(instance_path)})

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import render_template, request
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+
+def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def render_form(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:

@@ -18,6 +18,10 @@ from lms.db import utcnow
 log = logging.getLogger(__name__)
 
 
+class MailError(RuntimeError):
+    """The mail server could not be reached or refused the message."""
+
+
 def compose(to: str, subject: str, body: str) -> EmailMessage:
     """A plain-text message from the platform's sender address."""
     message = EmailMessage()
@@ -34,7 +38,11 @@ def send(message: EmailMessage) -> None:
     """Deliver a message by SMTP, or write it to the outbox folder when no server is configured."""
     url = current_app.config.get("LMS_MAIL_URL")
     if url:
-        _send_smtp(url, message)
+        try:
+            _send_smtp(url, message)
+        except (OSError, smtplib.SMTPException) as error:
+            log.exception("mail to %s could not be sent", message["To"])
+            raise MailError(str(error)) from error
     else:
         path = _write_outbox(Path(current_app.config["LMS_OUTBOX"]), message)
         log.info("mail to %s written to %s (no LMS_MAIL_URL set)", message["To"], path)

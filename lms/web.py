@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from lms.accounts.forms import ROLE_LABELS, LanguageForm
 from lms.extensions import db
+from lms.mail import MailError
 from lms.i18n import LANGUAGE_NAMES, country_name
 
 # No inline script or style anywhere: everything comes from our own static files.
@@ -82,6 +83,12 @@ def _database_down(error: OperationalError) -> ResponseReturnValue:
     return error_page(503)
 
 
+def _mail_down(error: MailError) -> ResponseReturnValue:
+    return error_page(503, gettext(
+        "We could not send the email just now. Please try again in a few minutes."
+    ))
+
+
 def _template_globals() -> dict[str, object]:
     return {
         "current_language": str(get_locale()),
@@ -98,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(MailError, _mail_down)
     app.context_processor(_template_globals)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -6,12 +6,13 @@ Each test starts from empty tables.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from lms import create_app
@@ -73,6 +74,7 @@ def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
     marker = request.node.get_closest_marker("app_config")
     settings = marker.kwargs if marker else {}
     app = create_app(TestConfig(database_url, tmp_path / "instance", **settings))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         try:
             yield app
@@ -82,6 +84,20 @@ def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
                 for table in reversed(db.metadata.sorted_tables):
                     connection.execute(table.delete())
             db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The test's own context (factories, assertions) commits before each request, so the request
+    sees what the test set up, and the test reads back what the request committed, never what
+    it merely left in a shared session.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture

@@ -9,14 +9,23 @@ from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationEr
 
 from lms.accounts.models import Role
 from lms.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from lms.forms import choices
 from lms.i18n import LANGUAGE_NAMES, country_choices
 
 
-def _email_field() -> EmailField:
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_field(*, new: bool) -> EmailField:
+    """An email field; only a new address is checked for syntax (existing ones just looked up)."""
+    validators = [InputRequired(_l("Enter your email address.")), Length(max=254)]
+    if new:
+        validators.append(Email(_l("Enter an email address like name@example.org.")))
     return EmailField(
         _l("Email address"),
-        validators=[InputRequired(_l("Enter your email address.")),
-                    Email(_l("Enter an email address like name@example.org.")), Length(max=254)],
+        filters=[_strip],
+        validators=validators,
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -36,7 +45,7 @@ def _new_password_field(label: object) -> PasswordField:
 
 
 def _language_field(label: object) -> SelectField:
-    return SelectField(label, choices=list(LANGUAGE_NAMES.items()),
+    return SelectField(label, choices=choices(LANGUAGE_NAMES.items()),
                        validators=[InputRequired()])
 
 
@@ -58,7 +67,7 @@ class _ProfileFields(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.country.choices = choices([("", _l("Choose a country")), *country_choices()])
 
     def validate_country(self, field: SelectField) -> None:
         if not field.data:
@@ -66,7 +75,7 @@ class _ProfileFields(FlaskForm):
 
 
 class RegisterForm(_ProfileFields):
-    email = _email_field()
+    email = _email_field(new=True)
     password = _new_password_field(_l("Password"))
 
 
@@ -76,7 +85,7 @@ class ProfileForm(_ProfileFields):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = _email_field(new=False)
     password = PasswordField(
         _l("Password"),
         validators=[InputRequired(_l("Enter your password."))],
@@ -86,7 +95,7 @@ class LoginForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = _email_field()
+    email = _email_field(new=False)
 
 
 class SetPasswordForm(FlaskForm):
@@ -104,7 +113,7 @@ class ChangePasswordForm(FlaskForm):
 
 ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.FACILITATOR: _l("Facilitator"),
                Role.ADMIN: _l("Admin")}
-_ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+_ROLE_CHOICES = choices((role.value, label) for role, label in ROLE_LABELS.items())
 
 
 class RoleForm(FlaskForm):
@@ -114,7 +123,7 @@ class RoleForm(FlaskForm):
 class InviteForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter their name.")),
                                                     Length(max=120)])
-    email = _email_field()
+    email = _email_field(new=True)
     role = SelectField(_l("Role"), choices=_ROLE_CHOICES, validators=[InputRequired()])
     locale = _language_field(_l("Language of the invitation"))
 
