@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import SIGNED_IN, public, requires
@@ -162,6 +162,7 @@ def account() -> ResponseReturnValue:
                                 organisation=form.organisation.data or "",
                                 locale=form.locale.data)
         session["lang"] = form.locale.data
+        refresh()  # the confirmation is shown in the language just chosen
         flash(gettext("Your details are saved."), "success")
         return redirect(url_for("accounts.account"))
     return render_form("accounts/account.html", form, password_form=ChangePasswordForm())

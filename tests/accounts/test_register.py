@@ -39,7 +39,7 @@ def test_register_creates_an_unconfirmed_learner_and_emails_a_link(client: Flask
 
 
 def test_confirmation_link_signs_in_and_works_once(client: FlaskClient, outbox) -> None:
-    client.post("/register", data=FORM)
+    client.post("/register", data={**FORM, "locale": "en"})
     link = link_in(outbox()[0])
     response = client.get(link, follow_redirects=True)
     assert "Nguyễn Thị Anh" in response.text
