@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
         proxies = int(app.config["LMS_TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    _init_logging(app)
     _init_extensions(app)
 
     from lms import accounts, pages, web
@@ -38,6 +40,16 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(accounts.bp)
     app.cli.add_command(lms_cli)
     return app
+
+
+def _init_logging(app: Flask) -> None:
+    """Our own INFO messages (such as where an email was written) reach the console."""
+    logger = logging.getLogger("lms")
+    if not logger.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -49,24 +49,35 @@ def _language_field(label: object) -> SelectField:
                        validators=[InputRequired()])
 
 
-class _ProfileFields(FlaskForm):
-    name = StringField(
+def _name_field() -> StringField:
+    return StringField(
         _l("Full name"),
         validators=[InputRequired(_l("Enter your name.")), Length(max=120)],
         description=_l("As it should appear on your certificates."),
         render_kw={"autocomplete": "name"},
     )
-    country = SelectField(_l("Country"), validators=[InputRequired(_l("Choose your country."))])
-    organisation = StringField(
+
+
+def _country_field() -> SelectField:
+    return SelectField(_l("Country"), validators=[InputRequired(_l("Choose your country."))])
+
+
+def _organisation_field() -> StringField:
+    return StringField(
         _l("Organisation"),
         validators=[Length(max=200)],
         description=_l("Ministry, agency, municipality or organisation you work for."),
         render_kw={"autocomplete": "organization"},
     )
-    locale = _language_field(_l("Preferred language"))
+
+
+class _CountryChoices:
+    """Fills the country list in the page language when the form is made."""
+
+    country: SelectField
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         self.country.choices = choices([("", _l("Choose a country")), *country_choices()])
 
     def validate_country(self, field: SelectField) -> None:
@@ -74,14 +85,21 @@ class _ProfileFields(FlaskForm):
             raise ValidationError(_l("Choose your country."))
 
 
-class RegisterForm(_ProfileFields):
+class RegisterForm(_CountryChoices, FlaskForm):
+    # Declared in the order shown, so the error summary lists problems top to bottom.
+    name = _name_field()
     email = _email_field(new=True)
     password = _new_password_field(_l("Password"))
+    country = _country_field()
+    organisation = _organisation_field()
+    locale = _language_field(_l("Preferred language"))
 
 
-
-class ProfileForm(_ProfileFields):
-    pass
+class ProfileForm(_CountryChoices, FlaskForm):
+    name = _name_field()
+    country = _country_field()
+    organisation = _organisation_field()
+    locale = _language_field(_l("Preferred language"))
 
 
 class LoginForm(FlaskForm):
