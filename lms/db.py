@@ -24,7 +24,7 @@ class Base(DeclarativeBase):
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored as naive UTC and read back as aware UTC, alike on SQLite and PostgreSQL."""
+    """A timestamp stored as naive UTC and read back as aware UTC, on SQLite and PostgreSQL."""
 
     impl = DateTime
     cache_ok = True

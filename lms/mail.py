@@ -63,7 +63,8 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
     host = parts.hostname or "localhost"
     context = ssl.create_default_context()
     if parts.scheme == "smtps":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, context=context, timeout=30)
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, context=context,
+                                                timeout=30)
     else:
         client = smtplib.SMTP(host, parts.port or 25, timeout=30)
     with client:

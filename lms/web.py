@@ -11,8 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from lms.accounts.forms import ROLE_LABELS, LanguageForm
 from lms.extensions import db
-from lms.mail import MailError
 from lms.i18n import LANGUAGE_NAMES, country_name
+from lms.mail import MailError
 
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join([

@@ -9,7 +9,6 @@ from flask_login import current_user, login_user, logout_user
 
 from lms.access import SIGNED_IN, public, requires
 from lms.accounts import bp, services
-from lms.accounts.models import User
 from lms.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -18,6 +17,7 @@ from lms.accounts.forms import (
     ResetRequestForm,
     SetPasswordForm,
 )
+from lms.accounts.models import User
 from lms.extensions import limiter
 from lms.forms import render_form, safe_next
 
