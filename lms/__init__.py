@@ -32,14 +32,26 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import accounts, pages, web
+    from lms import accounts, courses, pages, web
     from lms.cli import lms_cli
 
     web.init_app(app)
+    _load_content(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(courses.bp)
     app.cli.add_command(lms_cli)
     return app
+
+
+def _load_content(app: Flask) -> None:
+    """Read, check and render every course; refuse to start on content with errors."""
+    from lms.courses.content import ContentError, load_catalogue
+
+    catalogue = load_catalogue(Path(app.config["LMS_CONTENT_PATH"]))
+    if catalogue.errors:
+        raise ContentError(catalogue.errors)
+    app.extensions["lms.catalogue"] = catalogue
 
 
 def _init_logging(app: Flask) -> None:

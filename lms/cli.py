@@ -7,9 +7,13 @@ from flask.cli import AppGroup
 
 from lms import demo
 from lms.accounts.cli import create_admin
+from lms.courses.cli import check_content
 
+# Also registered as a Flask plugin command (pyproject.toml), so that `flask lms check-content`
+# works when the app itself refuses to start because of broken content.
 lms_cli = AppGroup("lms", help="Open Government learning platform commands.")
 lms_cli.add_command(create_admin)
+lms_cli.add_command(check_content)
 
 
 @lms_cli.command("demo")

@@ -29,3 +29,32 @@ def configure_engine(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def insert_or_ignore(model: type[Any], values: dict[str, Any], keys: list[str]) -> bool:
+    """INSERT unless a row with the same `keys` exists (a unique constraint); True if inserted.
+
+    One statement on SQLite and PostgreSQL alike, so two requests at once never both insert.
+    """
+    statement = _dialect_insert()(model).values(**values).on_conflict_do_nothing(
+        index_elements=keys)
+    result = db.session.execute(statement)
+    return bool(result.rowcount)
+
+
+def insert_or_update(model: type[Any], values: dict[str, Any], keys: list[str],
+                     update: dict[str, Any]) -> None:
+    """INSERT, or UPDATE the existing row with the same `keys` (`update` may use `excluded`)."""
+    statement = _dialect_insert()(model).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: value(statement.excluded) if callable(value) else value
+              for name, value in update.items()},
+    )
+    db.session.execute(statement)
+
+
+def _dialect_insert() -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert

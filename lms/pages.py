@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.access import public
 from lms.accounts.forms import LanguageForm
+from lms.courses import services as course_services
 from lms.extensions import db
 from lms.forms import safe_next
 
@@ -19,8 +21,12 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @public
 def home() -> ResponseReturnValue:
-    """What the programme is, and the way in."""
-    return render_template("home.html")
+    """What the programme is, the catalogue, and the way in."""
+    courses = course_services.list_courses()
+    progress = {course.course_id: course_services.course_progress(current_user.id, course)
+                for course in courses} if current_user.is_authenticated else {}
+    return render_template("home.html", courses=courses, progress=progress,
+                           language=str(get_locale()))
 
 
 @bp.route("/healthz")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
 
 from lms.accounts import services
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="Administrator", show_default=True, help="Name shown on pages.")
 @click.password_option(help="Asked for at the prompt when not given.")

@@ -1,0 +1,665 @@
+"""Courses from content/: loading, checking and rendering, cached per content version.
+
+The whole catalogue is read once; the rendered HTML of every lesson is kept in memory and reused
+until a file under content/ changes (its size or modification time).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import markdown
+import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from lms.courses.markup import (
+    ID_PATTERN,
+    NEEDS_ID,
+    QUIZ_PARTS,
+    Block,
+    Problem,
+    Quiz,
+    Reporter,
+    Text,
+    did_you_mean,
+    parse_blocks,
+    parse_quiz,
+)
+
+COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
+               "licence", "pass_mark", "lessons")
+REQUIRED_COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "licence",
+                        "pass_mark", "lessons")
+FRONT_MATTER_KEYS = ("title", "minutes", "summary", "sources")
+STATIC_BLOCKS = ("objectives", "keypoints", "callout", "caution")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s")
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+class ContentError(RuntimeError):
+    """The content has errors; the app must not serve it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        listing = "\n".join(str(problem) for problem in problems)
+        super().__init__(f"course content has {len(problems)} error(s):\n{listing}")
+
+
+# --- what the rest of the app sees ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RenderedOption:
+    label_html: str
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class RenderedQuiz:
+    quiz: Quiz
+    question_html: str
+    options: tuple[RenderedOption, ...]
+    hint_html: str
+    explanation_html: str
+
+    @property
+    def quiz_id(self) -> str:
+        return self.quiz.quiz_id
+
+    @property
+    def kind(self) -> str:
+        return self.quiz.kind
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a lesson page: static HTML, an aside block, or a quiz/reflection to fill in."""
+
+    kind: str  # "html", "block", "quiz" or "reflection"
+    html: str = ""
+    name: str = ""
+
+
+@dataclass
+class LessonVersion:
+    """One lesson in one language, rendered."""
+
+    lesson_id: str
+    language: str
+    title: str
+    minutes: int
+    summary: str
+    sources_html: list[str]
+    segments: list[Segment]
+    quizzes: dict[str, RenderedQuiz]
+    reflections: dict[str, str]  # id -> prompt HTML
+    words: int
+
+
+@dataclass
+class Lesson:
+    lesson_id: str
+    position: int
+    versions: dict[str, LessonVersion]
+    default_language: str
+
+    def version(self, language: str) -> tuple[LessonVersion, bool]:
+        """The lesson in `language`, or in the default language (second value True) if missing."""
+        if language in self.versions:
+            return self.versions[language], False
+        return self.versions[self.default_language], True
+
+    @property
+    def quiz_ids(self) -> list[str]:
+        return list(self.versions[self.default_language].quizzes)
+
+    @property
+    def reflection_ids(self) -> list[str]:
+        return list(self.versions[self.default_language].reflections)
+
+
+@dataclass
+class Course:
+    course_id: str
+    default_language: str
+    languages: list[str]
+    titles: dict[str, str]
+    summaries: dict[str, str]
+    objectives: dict[str, list[str]]
+    licence: str
+    pass_mark: int
+    lessons: list[Lesson]
+    folder: Path
+
+    def title(self, language: str) -> str:
+        return self.titles.get(language) or self.titles[self.default_language]
+
+    def summary(self, language: str) -> str:
+        return self.summaries.get(language) or self.summaries[self.default_language]
+
+    def objectives_in(self, language: str) -> list[str]:
+        return self.objectives.get(language) or self.objectives.get(self.default_language, [])
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.lesson_id == lesson_id), None)
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.versions[self.default_language].minutes for lesson in self.lessons)
+
+
+@dataclass
+class Catalogue:
+    courses: dict[str, Course]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+_cache: dict[Path, tuple[tuple[Any, ...], Catalogue]] = {}
+_cache_lock = threading.Lock()
+
+
+def _fingerprint(root: Path) -> tuple[Any, ...]:
+    return tuple(sorted((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                        for path in root.rglob("*") if path.is_file()))
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    """Every course under `root`, checked and rendered; reused until a file changes."""
+    root = root.resolve()
+    fingerprint = _fingerprint(root) if root.is_dir() else ()
+    with _cache_lock:
+        cached = _cache.get(root)
+        if cached and cached[0] == fingerprint:
+            return cached[1]
+    catalogue = check_and_load(root)
+    with _cache_lock:
+        _cache[root] = (fingerprint, catalogue)
+    return catalogue
+
+
+def check_and_load(root: Path) -> Catalogue:
+    """Read every course folder (one with a course.yml, or any folder) under `root`."""
+    problems: list[Problem] = []
+    courses: dict[str, Course] = {}
+    if not root.is_dir():
+        problems.append(Problem(str(root), 1, "error", "content", "content folder not found"))
+        return Catalogue(courses, problems)
+    folders = [root] if (root / "course.yml").is_file() else sorted(
+        path for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
+    display_base = root.parent if folders != [root] else root.parent.parent
+    for folder in folders:
+        course = _CourseLoader(folder, display_base, problems).load()
+        if course is not None:
+            courses[course.course_id] = course
+    problems.sort(key=lambda problem: (problem.path, problem.line, problem.tag))
+    return Catalogue(courses, problems)
+
+
+class _CourseLoader:
+    def __init__(self, folder: Path, display_base: Path, problems: list[Problem]) -> None:
+        self.folder = folder
+        self.display_base = display_base
+        self.problems = problems
+
+    def reporter(self, path: Path) -> Reporter:
+        try:
+            shown = path.relative_to(self.display_base)
+        except ValueError:
+            shown = path
+        return Reporter(str(shown), self.problems)
+
+    def load(self) -> Course | None:
+        course_file = self.folder / "course.yml"
+        report = self.reporter(course_file)
+        if not course_file.is_file():
+            report.error(1, "course-file", "missing course.yml")
+            return None
+        errors_before = self._error_count()
+        settings, lines = _read_yaml_mapping(course_file.read_text(encoding="utf-8"), 1, report)
+        if settings is None:
+            return None
+        if not self._check_settings(settings, lines, report):
+            return None
+        default = settings["default_language"]
+        languages = list(settings["languages"])
+        listed: list[str] = list(settings["lessons"])
+        parsed: dict[str, dict[str, _ParsedLesson]] = {}
+        for language in languages:
+            parsed[language] = {}
+            for path in sorted((self.folder / language).glob("*.md")):
+                lesson_id = path.stem
+                lesson_report = self.reporter(path)
+                if lesson_id not in listed:
+                    lesson_report.warning(1, "draft", f"lesson '{lesson_id}' is not listed in "
+                                          "course.yml lessons: it is a draft and is not shown")
+                    continue
+                parsed[language][lesson_id] = _parse_lesson_file(path, lesson_report)
+        lessons: list[Lesson] = []
+        for position, lesson_id in enumerate(listed):
+            line = lines.get(("lessons", position), lines.get("lessons", 1))
+            if not ID_PATTERN.match(str(lesson_id)):
+                report.error(line, "invalid-id", f"lesson id '{lesson_id}' must use lower-case "
+                             "letters, digits and hyphens")
+                continue
+            original = parsed[default].get(lesson_id)
+            if original is None:
+                report.error(line, "missing-lesson", f"lesson '{lesson_id}' is listed but "
+                             f"{default}/{lesson_id}.md does not exist")
+                continue
+            versions = {default: original}
+            for language in languages:
+                if language == default:
+                    continue
+                translation = parsed[language].get(lesson_id)
+                if translation is None:
+                    report.warning(line, "missing-translation", f"lesson '{lesson_id}' has no "
+                                   f"{language} version ({language}/{lesson_id}.md): learners "
+                                   f"will see the {default} one")
+                    continue
+                _compare_quizzes(original, translation, f"{default}/{lesson_id}.md",
+                                 self.reporter(translation.path))
+                versions[language] = translation
+            if all(version.ok for version in versions.values()):
+                lessons.append(Lesson(lesson_id, position, {
+                    language: version.render(self.folder, language)
+                    for language, version in versions.items()
+                }, default))
+        if self._error_count() > errors_before:
+            return None
+        return Course(
+            course_id=settings["id"], default_language=default, languages=languages,
+            titles=dict(settings["title"]), summaries=dict(settings["summary"]),
+            objectives={lang: list(items) for lang, items in
+                        (settings.get("objectives") or {}).items()},
+            licence=str(settings["licence"]), pass_mark=int(settings["pass_mark"]),
+            lessons=lessons, folder=self.folder,
+        )
+
+    def _error_count(self) -> int:
+        return sum(problem.severity == "error" for problem in self.problems)
+
+    def _check_settings(self, settings: dict[str, Any], lines: dict[Any, int],
+                        report: Reporter) -> bool:
+        ok = True
+        for key in settings:
+            if key not in COURSE_KEYS:
+                report.error(lines.get(key, 1), "unknown-key",
+                             f"unknown key '{key}' in course.yml{did_you_mean(key, COURSE_KEYS)}")
+                ok = False
+        for key in REQUIRED_COURSE_KEYS:
+            if key not in settings:
+                report.error(1, "missing-key", f"course.yml needs '{key}'")
+                ok = False
+        if not ok:
+            return False
+        if settings["id"] != self.folder.name:
+            report.error(lines["id"], "course-id", f"id '{settings['id']}' does not match the "
+                         f"folder name '{self.folder.name}'")
+            ok = False
+        languages = settings["languages"]
+        if not isinstance(languages, list) or not languages:
+            report.error(lines["languages"], "languages", "languages must be a list like [en, fr]")
+            return False
+        if settings["default_language"] not in languages:
+            report.error(lines["default_language"], "languages",
+                         f"default_language '{settings['default_language']}' is not in languages")
+            ok = False
+        for key in ("title", "summary"):
+            value = settings[key]
+            missing = [lang for lang in languages if not isinstance(value, dict)
+                       or not str(value.get(lang) or "").strip()]
+            if missing:
+                report.error(lines[key], "missing-language",
+                             f"{key} needs a text for each language; missing: {', '.join(missing)}")
+                ok = False
+        pass_mark = settings["pass_mark"]
+        if not isinstance(pass_mark, int) or isinstance(pass_mark, bool) \
+                or not 0 <= pass_mark <= 100:
+            report.error(lines["pass_mark"], "pass-mark",
+                         "pass_mark must be a whole number from 0 to 100")
+            ok = False
+        lessons = settings["lessons"]
+        if not isinstance(lessons, list) or not lessons:
+            report.error(lines["lessons"], "lessons", "lessons must be a list of lesson ids")
+            return False
+        seen: set[str] = set()
+        for position, lesson_id in enumerate(lessons):
+            if lesson_id in seen:
+                report.error(lines.get(("lessons", position), lines["lessons"]), "duplicate-id",
+                             f"lesson '{lesson_id}' is listed twice")
+                ok = False
+            seen.add(lesson_id)
+        return ok
+
+
+def _read_yaml_mapping(text: str, first_line: int,
+                       report: Reporter) -> tuple[dict[str, Any] | None, dict[Any, int]]:
+    """Parse a YAML mapping; also return the line of each key (and of each list item)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        values = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        problem = getattr(error, "problem", None) or str(error)
+        report.error(line, "yaml", f"invalid YAML: {problem}")
+        return None, {}
+    if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
+        report.error(first_line, "yaml", "expected a mapping of keys to values")
+        return None, {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        lines[key_node.value] = first_line + key_node.start_mark.line
+        if isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                lines[(key_node.value, index)] = first_line + item.start_mark.line
+    return values, lines
+
+
+# --- lessons -------------------------------------------------------------------------------------
+
+@dataclass
+class _ParsedLesson:
+    """A lesson file read and checked, before rendering."""
+
+    path: Path
+    meta: dict[str, Any]
+    tree: list[Text | Block]
+    quizzes: list[Quiz]
+    reflections: dict[str, Block]
+    ok: bool
+
+    def render(self, folder: Path, language: str) -> LessonVersion:
+        renderer = _Renderer(folder, language)
+        quizzes = {quiz.quiz_id: renderer.quiz(quiz) for quiz in self.quizzes}
+        reflections = {block_id: renderer.markdown(block.text_source())
+                       for block_id, block in self.reflections.items()}
+        words = sum(len(text.source().split()) for text in _walk_text(self.tree))
+        return LessonVersion(
+            lesson_id=self.path.stem, language=language, title=str(self.meta["title"]),
+            minutes=int(self.meta["minutes"]), summary=str(self.meta.get("summary") or ""),
+            sources_html=[renderer.inline(str(source)) for source in self.meta.get("sources") or []],
+            segments=renderer.segments(self.tree), quizzes=quizzes, reflections=reflections,
+            words=words,
+        )
+
+
+def _walk_text(nodes: list[Text | Block]) -> list[Text]:
+    found: list[Text] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            found.append(node)
+        elif node.name != "instructor":
+            found.extend(_walk_text(node.children))
+    return found
+
+
+def _parse_lesson_file(path: Path, report: Reporter) -> _ParsedLesson:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    before = len(report.problems)
+    meta = _front_matter(lines, report)
+    body_start = meta.pop("__body_line", len(lines) + 1) if meta is not None else len(lines) + 1
+    body = lines[body_start - 1:]
+    tree = parse_blocks(body, body_start, report)
+    quizzes, reflections = _check_lesson(path, tree, body_start, report)
+    ok = meta is not None and not any(problem.severity == "error"
+                                      for problem in report.problems[before:])
+    return _ParsedLesson(path, meta or {}, tree, quizzes, reflections, ok)
+
+
+def _front_matter(lines: list[str], report: Reporter) -> dict[str, Any] | None:
+    if not lines or lines[0].strip() != "---":
+        report.error(1, "front-matter", "missing front matter: the file must start with a '---' "
+                     "line, then title and minutes, then '---'")
+        return None
+    end = next((index for index in range(1, len(lines)) if lines[index].strip() == "---"), None)
+    if end is None:
+        report.error(1, "front-matter", "front matter is not closed by a '---' line")
+        return None
+    meta, key_lines = _read_yaml_mapping("\n".join(lines[1:end]), 2, report)
+    if meta is None:
+        return None
+    ok = True
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            report.error(key_lines.get(key, 2), "unknown-key", f"unknown key '{key}' in front "
+                         f"matter{did_you_mean(key, FRONT_MATTER_KEYS)}")
+            ok = False
+    if not str(meta.get("title") or "").strip():
+        report.error(1, "front-matter", "front matter needs a title")
+        ok = False
+    minutes = meta.get("minutes")
+    if minutes is None:
+        report.error(1, "front-matter", "front matter needs minutes (reading time)")
+        ok = False
+    elif not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        report.error(key_lines.get("minutes", 2), "front-matter",
+                     f"minutes must be a whole number above 0, not '{minutes}'")
+        ok = False
+    sources = meta.get("sources")
+    if sources is not None and not (isinstance(sources, list)
+                                    and all(isinstance(item, str) for item in sources)):
+        report.error(key_lines.get("sources", 2), "front-matter", "sources must be a list of texts")
+        ok = False
+    if not ok:
+        return None
+    meta["__body_line"] = end + 2
+    return meta
+
+
+def _check_lesson(path: Path, tree: list[Text | Block], body_start: int,
+                  report: Reporter) -> tuple[list[Quiz], dict[str, Block]]:
+    first_heading = _check_text(path, tree, report)
+    top_blocks = [node for node in tree if isinstance(node, Block)]
+    _check_nesting(tree, None, report)
+
+    objectives = [block for block in top_blocks if block.name == "objectives"]
+    if not objectives:
+        report.error(body_start, "missing-objectives", "lesson has no objectives block "
+                     "('::: objectives' before the first heading)")
+    elif first_heading is not None and objectives[0].line > first_heading:
+        report.error(objectives[0].line, "objectives-position",
+                     f"objectives must come before the first heading (line {first_heading})")
+    keypoints = [block for block in top_blocks if block.name == "keypoints"]
+    if not keypoints:
+        report.error(body_start, "missing-keypoints",
+                     "lesson has no keypoints block ('::: keypoints' at the end)")
+    else:
+        after = tree[tree.index(keypoints[-1]) + 1:]
+        if any(isinstance(node, Block) or node.source().strip() for node in after):
+            report.error(keypoints[-1].line, "keypoints-position",
+                         "keypoints must be the last block of the lesson")
+    for name, found in (("objectives", objectives), ("keypoints", keypoints)):
+        for extra in found[1:]:
+            report.error(extra.line, "duplicate-block", f"a second '{name}' block")
+
+    quizzes: list[Quiz] = []
+    reflections: dict[str, Block] = {}
+    seen: dict[str, int] = {}
+    for block in top_blocks:
+        if block.name not in NEEDS_ID:
+            continue
+        if block.name == "quiz":
+            quizzes.append(parse_quiz(block, report))
+        elif not block.block_id:
+            report.error(block.line, "missing-id",
+                         "reflection needs an id: '::: reflection {#some-id}'")
+        else:
+            reflections[block.block_id] = block
+        if block.block_id:
+            if block.block_id in seen:
+                report.error(block.line, "duplicate-id", f"id '{block.block_id}' is already used "
+                             f"on line {seen[block.block_id]}")
+            else:
+                seen[block.block_id] = block.line
+    return quizzes, reflections
+
+
+def _check_nesting(nodes: list[Text | Block], parent: Block | None, report: Reporter) -> None:
+    for node in nodes:
+        if not isinstance(node, Block):
+            continue
+        if node.name in QUIZ_PARTS and (parent is None or parent.name != "quiz"):
+            report.error(node.line, "misplaced-block", f"block '{node.name}' must be inside a quiz")
+        elif node.name in ("quiz", "reflection", "objectives", "keypoints") and parent is not None:
+            report.error(node.line, "misplaced-block", f"block '{node.name}' must be at the top "
+                         f"level of the lesson, not inside '{parent.name}'")
+        if node.name != "quiz":  # quiz parts are checked by parse_quiz
+            _check_nesting(node.children, node, report)
+
+
+def _check_text(path: Path, tree: list[Text | Block], report: Reporter) -> int | None:
+    """Check headings and images in all text; return the line of the first heading."""
+    first_heading = None
+    media = path.parent.parent / "media"
+    language = path.parent.name
+    for text in _walk_text(tree):
+        fence = None
+        for offset, raw in enumerate(text.lines):
+            number = text.line + offset
+            stripped = raw.strip()
+            if fence:
+                fence = None if stripped.startswith(fence) else fence
+                continue
+            if stripped.startswith(("```", "~~~")):
+                fence = stripped[:3]
+                continue
+            heading = _HEADING.match(raw)
+            if heading:
+                if len(heading.group("hashes")) == 1:
+                    report.error(number, "heading-level", "level-1 heading: headings in a lesson "
+                                 "start at '##' (the lesson title is the page's heading)")
+                if first_heading is None:
+                    first_heading = number
+            for image in _IMAGE.finditer(raw):
+                source = image.group("src")
+                if not image.group("alt").strip():
+                    report.error(number, "image-alt", f"image '{source}' has no alt text: "
+                                 "write ![what the image shows](file)")
+                if re.match(r"^[a-z]+:|^//", source):
+                    report.error(number, "image-remote", f"image '{source}' is on another host: "
+                                 "put the file in media/")
+                elif not ((media / language / source).is_file() or (media / source).is_file()):
+                    report.error(number, "image-missing", f"image '{source}' not found in media/")
+    return first_heading
+
+
+def _compare_quizzes(original: _ParsedLesson, translation: _ParsedLesson, where: str,
+                     report: Reporter) -> None:
+    """A translation's quizzes must match the default language's, so answers mean the same."""
+    errors_before = sum(problem.severity == "error" for problem in report.problems)
+    mine = [quiz.quiz_id for quiz in translation.quizzes]
+    theirs = [quiz.quiz_id for quiz in original.quizzes]
+    if mine != theirs:
+        report.error(translation.quizzes[0].line if translation.quizzes else 1, "translation",
+                     f"quizzes differ from {where}: here {mine or 'none'}, there {theirs or 'none'}")
+    else:
+        for quiz, source in zip(translation.quizzes, original.quizzes, strict=True):
+            if quiz.kind != source.kind:
+                report.error(quiz.line, "translation", f"quiz '{quiz.quiz_id}' is {quiz.kind} "
+                             f"here but {source.kind} in {where}")
+            elif len(quiz.options) != len(source.options):
+                report.error(quiz.line, "translation", f"quiz '{quiz.quiz_id}' has "
+                             f"{len(quiz.options)} options here but {len(source.options)} in "
+                             f"{where}")
+            elif quiz.correct_positions != source.correct_positions:
+                report.error(quiz.line, "translation", f"quiz '{quiz.quiz_id}': correct options "
+                             f"{_positions(quiz)} here but {_positions(source)} in {where}")
+    if sum(problem.severity == "error" for problem in report.problems) > errors_before:
+        translation.ok = False
+
+
+def _positions(quiz: Quiz) -> str:
+    return ", ".join(str(position + 1) for position in quiz.correct_positions) or "none"
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+class _MediaLinks(Treeprocessor):
+    """Point relative image sources at the course's media route (media/<lang>/ overrides)."""
+
+    def __init__(self, md: markdown.Markdown, folder: Path, language: str) -> None:
+        super().__init__(md)
+        self.folder = folder
+        self.language = language
+
+    def run(self, root: Element) -> None:
+        for image in root.iter("img"):
+            source = image.get("src", "")
+            if re.match(r"^[a-z]+:|^/", source):
+                continue
+            localised = (self.folder / "media" / self.language / source).is_file()
+            image.set("src", f"../media/{self.language + '/' if localised else ''}{source}")
+            image.set("loading", "lazy")
+
+
+class _MediaExtension(Extension):
+    def __init__(self, folder: Path, language: str) -> None:
+        super().__init__()
+        self.folder = folder
+        self.language = language
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_MediaLinks(md, self.folder, self.language), "lms_media", 5)
+
+
+class _Renderer:
+    def __init__(self, folder: Path, language: str) -> None:
+        self.md = markdown.Markdown(
+            extensions=["tables", "toc", "attr_list", "fenced_code", "sane_lists",
+                        _MediaExtension(folder, language)],
+            output_format="html",
+        )
+
+    def markdown(self, source: str) -> str:
+        return self.md.reset().convert(source)
+
+    def inline(self, source: str) -> str:
+        html = self.markdown(source)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            return html[3:-4]
+        return html
+
+    def quiz(self, quiz: Quiz) -> RenderedQuiz:
+        return RenderedQuiz(
+            quiz=quiz,
+            question_html=self.markdown(quiz.question),
+            options=tuple(RenderedOption(self.inline(option.text), self.markdown(option.feedback))
+                          for option in quiz.options),
+            hint_html=self.markdown(quiz.hint or ""),
+            explanation_html=self.markdown(quiz.explanation or ""),
+        )
+
+    def segments(self, tree: list[Text | Block]) -> list[Segment]:
+        segments: list[Segment] = []
+        pending: list[str] = []
+
+        def flush() -> None:
+            source = "\n".join(pending).strip()
+            if source:
+                segments.append(Segment("html", self.markdown(source)))
+            pending.clear()
+
+        for node in tree:
+            if isinstance(node, Text):
+                pending.append(node.source())
+            elif node.name in STATIC_BLOCKS:
+                flush()
+                segments.append(Segment("block", self.markdown(node.text_source()), node.name))
+            elif node.name in NEEDS_ID:
+                flush()
+                segments.append(Segment(node.name, name=node.block_id or ""))
+            # instructor notes, and anything else, are never shown to learners
+        flush()
+        return segments

@@ -1,0 +1,66 @@
+"""What learners do in courses: lessons started and done, answers to checks, reflections.
+
+Rows are keyed by course id, lesson id and block id (the permanent ids of content/), never by
+language or text, so switching language or editing a lesson keeps a learner's progress.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import UTCDateTime, utcnow
+from lms.extensions import db
+
+
+class LessonProgress(db.Model):
+    """A learner's state in one lesson: started when first opened, done when marked."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuizAttempt(db.Model):
+    """Every answer submitted to a knowledge check (append-only)."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        # A form carries a one-time token: submitting it twice stores one attempt.
+        UniqueConstraint("user_id", "submission"),
+        Index("ix_quiz_attempts_lookup", "user_id", "course_id", "lesson_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    submission: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[list[int] | str] = mapped_column(JSON)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reflection(db.Model):
+    """A learner's private answer to a reflection prompt; one per prompt, edited in place."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "lesson_id", "reflection_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    reflection_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,264 @@
+"""Courses: the catalogue, a learner's progress, answers to knowledge checks and reflections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext, ngettext
+from sqlalchemy import func, select
+
+from lms.courses.content import Catalogue, Course, Lesson
+from lms.courses.markup import answer_is_correct
+from lms.courses.models import LessonProgress, QuizAttempt, Reflection
+from lms.database import insert_or_ignore, insert_or_update
+from lms.db import utcnow
+from lms.extensions import db
+
+REFLECTION_MAX_LENGTH = 10_000
+TEXT_ANSWER_MAX_LENGTH = 200
+
+NOT_STARTED = "not-started"
+IN_PROGRESS = "in-progress"
+DONE = "done"
+
+
+class CourseError(Exception):
+    """Something a learner asked for that cannot be done; the message is shown to them."""
+
+
+class NotFound(CourseError):
+    """No such course, lesson or block."""
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+def catalogue() -> Catalogue:
+    """The courses loaded at start-up."""
+    return current_app.extensions["lms.catalogue"]
+
+
+def list_courses() -> list[Course]:
+    """Every course, in a stable order."""
+    return sorted(catalogue().courses.values(), key=lambda course: course.course_id)
+
+
+def get_course(course_id: str) -> Course:
+    """A course by id, or NotFound."""
+    course = catalogue().courses.get(course_id)
+    if course is None:
+        raise NotFound(course_id)
+    return course
+
+
+def get_lesson(course: Course, lesson_id: str) -> Lesson:
+    """A lesson of the course by id, or NotFound."""
+    lesson = course.lesson(lesson_id)
+    if lesson is None:
+        raise NotFound(lesson_id)
+    return lesson
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Where a learner stands in a course."""
+
+    course: Course
+    states: dict[str, str]
+    passed: frozenset[tuple[str, str]]
+
+    @property
+    def done(self) -> int:
+        return sum(state == DONE for state in self.states.values())
+
+    @property
+    def total(self) -> int:
+        return len(self.course.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def started(self) -> bool:
+        return any(state != NOT_STARTED for state in self.states.values())
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        """Where to continue: the first lesson begun but not done, else the first not done."""
+        for wanted in (IN_PROGRESS, NOT_STARTED):
+            for lesson in self.course.lessons:
+                if self.states[lesson.lesson_id] == wanted:
+                    return lesson
+        return None
+
+
+def course_progress(user_id: int, course: Course) -> CourseProgress:
+    """A learner's state in every lesson of a course (two queries)."""
+    rows = db.session.execute(
+        select(LessonProgress.lesson_id, LessonProgress.completed_at)
+        .where(LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id)
+    ).all()
+    passed = frozenset(db.session.execute(
+        select(QuizAttempt.lesson_id, QuizAttempt.quiz_id).distinct()
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course.course_id,
+               QuizAttempt.correct.is_(True))
+    ).tuples().all())
+    recorded = {lesson_id: completed_at for lesson_id, completed_at in rows}
+    states = {}
+    for lesson in course.lessons:
+        if recorded.get(lesson.lesson_id) is not None:
+            states[lesson.lesson_id] = DONE
+        elif lesson.lesson_id in recorded:
+            states[lesson.lesson_id] = IN_PROGRESS
+        else:
+            states[lesson.lesson_id] = NOT_STARTED
+    return CourseProgress(course, states, passed)
+
+
+def start_lesson(user_id: int, course: Course, lesson: Lesson) -> None:
+    """Record that the learner opened the lesson (once; later visits write nothing)."""
+    if insert_or_ignore(LessonProgress, {"user_id": user_id, "course_id": course.course_id,
+                                         "lesson_id": lesson.lesson_id, "started_at": utcnow()},
+                        ["user_id", "course_id", "lesson_id"]):
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+@dataclass
+class QuizState:
+    """The learner's last answer to a check, and whether they ever got it right."""
+
+    answer: list[int] | str | None = None
+    correct: bool | None = None
+    passed: bool = False
+    attempts: int = 0
+
+
+@dataclass
+class LessonState:
+    """What a lesson page needs about the learner."""
+
+    done: bool
+    quizzes: dict[str, QuizState] = field(default_factory=dict)
+    reflections: dict[str, str] = field(default_factory=dict)
+
+    def remaining_quizzes(self, lesson: Lesson) -> list[str]:
+        return [quiz_id for quiz_id in lesson.quiz_ids
+                if not self.quizzes.get(quiz_id, QuizState()).passed]
+
+
+def lesson_state(user_id: int, course: Course, lesson: Lesson) -> LessonState:
+    """The learner's answers, reflections and completion for one lesson (three queries)."""
+    keys = (course.course_id, lesson.lesson_id)
+    completed_at = db.session.scalar(
+        select(LessonProgress.completed_at).where(
+            LessonProgress.user_id == user_id, LessonProgress.course_id == keys[0],
+            LessonProgress.lesson_id == keys[1]))
+    state = LessonState(done=completed_at is not None)
+    attempts = db.session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.answer, QuizAttempt.correct)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == keys[0],
+               QuizAttempt.lesson_id == keys[1])
+        .order_by(QuizAttempt.created_at, QuizAttempt.id)
+    ).all()
+    for quiz_id, answer, correct in attempts:
+        quiz = state.quizzes.setdefault(quiz_id, QuizState())
+        quiz.answer, quiz.correct = answer, correct
+        quiz.passed = quiz.passed or correct
+        quiz.attempts += 1
+    state.reflections = dict(db.session.execute(
+        select(Reflection.reflection_id, Reflection.text).where(
+            Reflection.user_id == user_id, Reflection.course_id == keys[0],
+            Reflection.lesson_id == keys[1])
+    ).tuples().all())
+    return state
+
+
+def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
+                choices: list[str], text: str, submission: str) -> bool:
+    """Check and store an answer; True if right. A resubmitted form is stored only once."""
+    rendered = lesson.versions[lesson.default_language].quizzes.get(quiz_id)
+    if rendered is None:
+        raise NotFound(quiz_id)
+    quiz = rendered.quiz
+    answer: list[int] | str
+    if quiz.kind == "text":
+        answer = text.strip()
+        if not answer:
+            raise CourseError(gettext("Type your answer before checking it."))
+        if len(answer) > TEXT_ANSWER_MAX_LENGTH:
+            raise CourseError(gettext("Your answer is too long: keep it under %(max)d characters.",
+                                      max=TEXT_ANSWER_MAX_LENGTH))
+    else:
+        try:
+            answer = sorted({int(choice) for choice in choices})
+        except ValueError as error:
+            raise CourseError(gettext("Choose one of the options.")) from error
+        if not answer:
+            raise CourseError(gettext("Choose an answer before checking it."))
+        if any(not 0 <= position < len(quiz.options) for position in answer) or (
+                quiz.kind == "single" and len(answer) > 1):
+            raise CourseError(gettext("Choose one of the options."))
+    if not submission or len(submission) > 64:
+        raise CourseError(gettext("This form has expired. Please send it again."))
+    correct = answer_is_correct(quiz, answer)
+    insert_or_ignore(QuizAttempt, {
+        "user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
+        "quiz_id": quiz_id, "submission": submission, "answer": answer, "correct": correct,
+        "created_at": utcnow(),
+    }, ["user_id", "submission"])
+    insert_or_ignore(LessonProgress, {"user_id": user_id, "course_id": course.course_id,
+                                      "lesson_id": lesson.lesson_id, "started_at": utcnow()},
+                     ["user_id", "course_id", "lesson_id"])
+    db.session.commit()
+    return correct
+
+
+def save_reflection(user_id: int, course: Course, lesson: Lesson, reflection_id: str,
+                    text: str) -> None:
+    """Create or replace the learner's reflection for a prompt (plain text, never HTML)."""
+    if reflection_id not in lesson.reflection_ids:
+        raise NotFound(reflection_id)
+    text = text.strip()
+    if not text:
+        raise CourseError(gettext("Write your reflection before saving it."))
+    if len(text) > REFLECTION_MAX_LENGTH:
+        raise CourseError(gettext("Your reflection is too long: keep it under %(max)d characters.",
+                                  max=REFLECTION_MAX_LENGTH))
+    now = utcnow()
+    insert_or_update(
+        Reflection,
+        {"user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
+         "reflection_id": reflection_id, "text": text, "created_at": now, "updated_at": now},
+        ["user_id", "course_id", "lesson_id", "reflection_id"],
+        {"text": lambda excluded: excluded.text, "updated_at": lambda excluded: excluded.updated_at},
+    )
+    db.session.commit()
+
+
+def mark_done(user_id: int, course: Course, lesson: Lesson) -> datetime:
+    """Mark a lesson done once every check in it has been answered correctly (idempotent)."""
+    remaining = lesson_state(user_id, course, lesson).remaining_quizzes(lesson)
+    if remaining:
+        raise CourseError(ngettext(
+            "%(num)d knowledge check still needs a correct answer before this lesson is done.",
+            "%(num)d knowledge checks still need a correct answer before this lesson is done.",
+            len(remaining)))
+    now = utcnow()
+    insert_or_update(
+        LessonProgress,
+        {"user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
+         "started_at": now, "completed_at": now},
+        ["user_id", "course_id", "lesson_id"],
+        {"completed_at": lambda excluded: func.coalesce(LessonProgress.completed_at,
+                                                        excluded.completed_at)},
+    )
+    db.session.commit()
+    return db.session.scalar(select(LessonProgress.completed_at).where(
+        LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id,
+        LessonProgress.lesson_id == lesson.lesson_id)) or now

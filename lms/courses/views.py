@@ -1,0 +1,149 @@
+"""Catalogue, course and lesson pages; answers, reflections and completion."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, send_from_directory, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.utils import safe_join
+
+from lms.access import SIGNED_IN, public, requires
+from lms.courses import bp, services
+from lms.courses.content import Course, Lesson
+from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm, new_submission_token
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson | None]:
+    try:
+        course = services.get_course(course_id)
+        lesson = services.get_lesson(course, lesson_id) if lesson_id is not None else None
+    except services.NotFound:
+        abort(404)
+    return course, lesson
+
+
+@bp.route("/")
+@public
+def catalogue() -> ResponseReturnValue:
+    """Every course; a signed-in learner also sees their progress in each."""
+    courses = services.list_courses()
+    progress = {course.course_id: services.course_progress(current_user.id, course)
+                for course in courses} if current_user.is_authenticated else {}
+    return render_template("courses/catalogue.html", courses=courses, progress=progress,
+                           language=_language())
+
+
+@bp.route("/<course_id>/")
+@requires(SIGNED_IN)
+def course(course_id: str) -> ResponseReturnValue:
+    """A course: summary, objectives, lessons with the learner's state, where to continue."""
+    course, _ = _load(course_id)
+    return render_template("courses/course.html", course=course, language=_language(),
+                           progress=services.course_progress(current_user.id, course))
+
+
+def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | None = None,
+                 status: int = 200) -> ResponseReturnValue:
+    language = _language()
+    version, fallback = lesson.version(language)
+    neighbours = {
+        "previous": course.lessons[lesson.position - 1] if lesson.position > 0 else None,
+        "next": course.lessons[lesson.position + 1]
+        if lesson.position + 1 < len(course.lessons) else None,
+    }
+    return render_template(
+        "courses/lesson.html", course=course, lesson=lesson, version=version, fallback=fallback,
+        language=language, state=services.lesson_state(current_user.id, course, lesson),
+        progress=services.course_progress(current_user.id, course), neighbours=neighbours,
+        errors=errors or {}, answer_form=AnswerForm(formdata=None),
+        reflection_form=ReflectionForm(formdata=None), complete_form=CompleteForm(formdata=None),
+        new_submission_token=new_submission_token,
+    ), status
+
+
+@bp.route("/<course_id>/<lesson_id>/")
+@requires(SIGNED_IN)
+def lesson(course_id: str, lesson_id: str) -> ResponseReturnValue:
+    """Read a lesson in the learner's language (or the course's default, with a note)."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    services.start_lesson(current_user.id, course, lesson)
+    return _lesson_page(course, lesson)
+
+
+def _back_to(course: Course, lesson: Lesson, anchor: str) -> ResponseReturnValue:
+    return redirect(url_for("courses.lesson", course_id=course.course_id,
+                            lesson_id=lesson.lesson_id, _anchor=anchor), code=303)
+
+
+@bp.route("/<course_id>/<lesson_id>/quiz/<quiz_id>", methods=["POST"])
+@requires(SIGNED_IN)
+def answer(course_id: str, lesson_id: str, quiz_id: str) -> ResponseReturnValue:
+    """Check an answer on the server and show the feedback on the lesson page."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    form = AnswerForm()
+    form.validate()
+    try:
+        services.answer_quiz(current_user.id, course, lesson, quiz_id,
+                             request.form.getlist("choice"), request.form.get("answer", ""),
+                             form.submission.data or "")
+    except services.NotFound:
+        abort(404)
+    except services.CourseError as error:
+        return _lesson_page(course, lesson, errors={f"quiz-{quiz_id}": str(error)}, status=400)
+    return _back_to(course, lesson, f"quiz-{quiz_id}")
+
+
+@bp.route("/<course_id>/<lesson_id>/reflection/<reflection_id>", methods=["POST"])
+@requires(SIGNED_IN)
+def reflect(course_id: str, lesson_id: str, reflection_id: str) -> ResponseReturnValue:
+    """Save the learner's private reflection."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    form = ReflectionForm()
+    form.validate()
+    try:
+        services.save_reflection(current_user.id, course, lesson, reflection_id,
+                                 form.text.data or "")
+    except services.NotFound:
+        abort(404)
+    except services.CourseError as error:
+        return _lesson_page(course, lesson, errors={f"reflection-{reflection_id}": str(error)},
+                            status=400)
+    return _back_to(course, lesson, f"reflection-{reflection_id}")
+
+
+@bp.route("/<course_id>/<lesson_id>/done", methods=["POST"])
+@requires(SIGNED_IN)
+def complete(course_id: str, lesson_id: str) -> ResponseReturnValue:
+    """Mark the lesson done and go on to the next one (or back to the course)."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    CompleteForm().validate()
+    try:
+        services.mark_done(current_user.id, course, lesson)
+    except services.CourseError as error:
+        return _lesson_page(course, lesson, errors={"complete": str(error)}, status=400)
+    following = course.lessons[lesson.position + 1] \
+        if lesson.position + 1 < len(course.lessons) else None
+    if following is None:
+        return redirect(url_for("courses.course", course_id=course.course_id), code=303)
+    return redirect(url_for("courses.lesson", course_id=course.course_id,
+                            lesson_id=following.lesson_id), code=303)
+
+
+@bp.route("/<course_id>/media/<path:filename>")
+@public
+def media(course_id: str, filename: str) -> ResponseReturnValue:
+    """An image from the course's media folder."""
+    course, _ = _load(course_id)
+    folder = course.folder / "media"
+    if safe_join(str(folder), filename) is None:
+        abort(404)
+    return send_from_directory(folder, filename, max_age=86400)
