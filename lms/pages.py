@@ -23,8 +23,8 @@ bp = Blueprint("pages", __name__)
 def home() -> ResponseReturnValue:
     """What the programme is, the catalogue, and the way in."""
     courses = course_services.list_courses()
-    progress = {course.course_id: course_services.course_progress(current_user.id, course)
-                for course in courses} if current_user.is_authenticated else {}
+    progress = course_services.progress_by_course(
+        current_user.id if current_user.is_authenticated else None, courses)
     return render_template("home.html", courses=courses, progress=progress,
                            language=str(get_locale()))
 

@@ -69,10 +69,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+def app_settings() -> dict[str, object]:
+    """Settings for the test app; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest,
+        app_settings: dict[str, object]) -> Iterator[Flask]:
     """The app bound to the test database, inside an app context; tables emptied afterwards."""
     marker = request.node.get_closest_marker("app_config")
-    settings = marker.kwargs if marker else {}
+    settings = {**app_settings, **(marker.kwargs if marker else {})}
     app = create_app(TestConfig(database_url, tmp_path / "instance", **settings))
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -353,6 +353,9 @@ def _read_yaml_mapping(text: str, first_line: int,
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(error, "problem", None) or str(error)
+        context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and context_mark is not None:
+            problem = f"{problem} ({context} started on line {first_line + context_mark.line})"
         report.error(line, "yaml", f"invalid YAML: {problem}")
         return None, {}
     if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):

@@ -60,6 +60,13 @@ def get_lesson(course: Course, lesson_id: str) -> Lesson:
     return lesson
 
 
+def progress_by_course(user_id: int | None, courses: list[Course]) -> dict[str, CourseProgress]:
+    """A signed-in learner's progress in each course (empty for a visitor)."""
+    if user_id is None:
+        return {}
+    return {course.course_id: course_progress(user_id, course) for course in courses}
+
+
 # --- progress ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -102,11 +109,11 @@ def course_progress(user_id: int, course: Course) -> CourseProgress:
         select(LessonProgress.lesson_id, LessonProgress.completed_at)
         .where(LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id)
     ).all()
-    passed = frozenset(db.session.execute(
+    passed = frozenset(tuple(row) for row in db.session.execute(
         select(QuizAttempt.lesson_id, QuizAttempt.quiz_id).distinct()
         .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course.course_id,
                QuizAttempt.correct.is_(True))
-    ).tuples().all())
+    ).all())
     recorded = {lesson_id: completed_at for lesson_id, completed_at in rows}
     states = {}
     for lesson in course.lessons:
@@ -175,7 +182,7 @@ def lesson_state(user_id: int, course: Course, lesson: Lesson) -> LessonState:
         select(Reflection.reflection_id, Reflection.text).where(
             Reflection.user_id == user_id, Reflection.course_id == keys[0],
             Reflection.lesson_id == keys[1])
-    ).tuples().all())
+    ).all())
     return state
 
 

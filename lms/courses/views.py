@@ -32,8 +32,8 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
 def catalogue() -> ResponseReturnValue:
     """Every course; a signed-in learner also sees their progress in each."""
     courses = services.list_courses()
-    progress = {course.course_id: services.course_progress(current_user.id, course)
-                for course in courses} if current_user.is_authenticated else {}
+    progress = services.progress_by_course(
+        current_user.id if current_user.is_authenticated else None, courses)
     return render_template("courses/catalogue.html", courses=courses, progress=progress,
                            language=_language())
 

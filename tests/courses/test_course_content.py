@@ -1,0 +1,76 @@
+"""Open Government 101 as shipped: complete, bilingual, light pages; and the content checker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms import create_app
+from lms.config import ROOT, TestConfig
+from lms.courses import services
+from lms.courses.content import ContentError, check_and_load
+from tests.courses.helpers import LESSON, write_course
+
+COURSE = "open-government-101"
+
+
+def test_open_government_101_is_complete_in_english_and_french() -> None:
+    course = check_and_load(ROOT / "content").courses[COURSE]
+    assert len(course.lessons) >= 7
+    for lesson in course.lessons:
+        for language in ("en", "fr"):
+            version = lesson.versions[language]
+            assert 600 <= version.words <= 1200, (lesson.lesson_id, language, version.words)
+            assert len(version.quizzes) >= 3, (lesson.lesson_id, language)
+            assert len(version.reflections) >= 1, (lesson.lesson_id, language)
+            assert version.sources_html, (lesson.lesson_id, language)
+            kinds = [segment.name for segment in version.segments if segment.kind == "block"]
+            assert kinds[0] == "objectives" and kinds[-1] == "keypoints"
+            for quiz in version.quizzes.values():
+                if quiz.kind != "text":
+                    assert all(option.feedback_html for option in quiz.options), quiz.quiz_id
+
+
+def test_every_lesson_page_is_under_60_kb_with_its_css(client: FlaskClient, login_as,
+                                                       app: Flask) -> None:
+    login_as()
+    with client.get("/static/style.css") as response:
+        css = len(response.data)
+    course = services.get_course(COURSE)
+    for lesson in course.lessons:
+        for language in ("en", "fr"):
+            client.post("/language", data={"lang": language, "next": "/"})
+            html = client.get(f"/courses/{COURSE}/{lesson.lesson_id}/").data
+            assert len(html) + css < 60 * 1024, (lesson.lesson_id, language, len(html), css)
+
+
+def test_the_app_refuses_to_start_on_broken_content(tmp_path: Path, database_url: str) -> None:
+    content = write_course(tmp_path, {"en/first.md": LESSON.replace("::: quiz {#pick}",
+                                                                    "::: quiz")})
+    with pytest.raises(ContentError) as raised:
+        create_app(TestConfig(database_url, tmp_path / "instance", LMS_CONTENT_PATH=content))
+    assert "content/demo/en/first.md:14: error [missing-id]" in str(raised.value)
+
+
+def test_check_content_command(runner, tmp_path: Path) -> None:
+    result = runner.invoke(args=["lms", "check-content"])
+    assert result.exit_code == 0, result.output
+    assert "1 course(s), 7 lesson(s): 0 error(s), 0 warning(s)" in result.output
+    broken = write_course(tmp_path, {"en/first.md": LESSON.replace("- (x) Right", "- ( ) Right")})
+    result = runner.invoke(args=["lms", "check-content", str(broken)])
+    assert result.exit_code == 1
+    assert "content/demo/en/first.md:14: error [quiz-no-correct] quiz 'pick' has no correct " \
+        "answer: mark it with (x)" in result.output
+
+
+def test_media_is_served_and_paths_cannot_escape(tmp_path: Path, database_url: str) -> None:
+    content = write_course(tmp_path, {"media/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    app = create_app(TestConfig(database_url, tmp_path / "instance", LMS_CONTENT_PATH=content))
+    client = app.test_client()
+    with client.get("/courses/demo/media/chart.svg") as response:
+        assert response.status_code == 200 and b"<svg" in response.data
+    assert client.get("/courses/demo/media/../course.yml").status_code == 404
+    assert client.get("/courses/demo/media/%2e%2e/course.yml").status_code == 404
