@@ -75,7 +75,6 @@ class CourseProgress:
 
     course: Course
     states: dict[str, str]
-    passed: frozenset[tuple[str, str]]
 
     @property
     def done(self) -> int:
@@ -104,17 +103,11 @@ class CourseProgress:
 
 
 def course_progress(user_id: int, course: Course) -> CourseProgress:
-    """A learner's state in every lesson of a course (two queries)."""
-    rows = db.session.execute(
+    """A learner's state in every lesson of a course (one query)."""
+    recorded = dict(db.session.execute(
         select(LessonProgress.lesson_id, LessonProgress.completed_at)
         .where(LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id)
-    ).all()
-    passed = frozenset(tuple(row) for row in db.session.execute(
-        select(QuizAttempt.lesson_id, QuizAttempt.quiz_id).distinct()
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course.course_id,
-               QuizAttempt.correct.is_(True))
     ).all())
-    recorded = {lesson_id: completed_at for lesson_id, completed_at in rows}
     states = {}
     for lesson in course.lessons:
         if recorded.get(lesson.lesson_id) is not None:
@@ -123,7 +116,7 @@ def course_progress(user_id: int, course: Course) -> CourseProgress:
             states[lesson.lesson_id] = IN_PROGRESS
         else:
             states[lesson.lesson_id] = NOT_STARTED
-    return CourseProgress(course, states, passed)
+    return CourseProgress(course, states)
 
 
 def start_lesson(user_id: int, course: Course, lesson: Lesson) -> None:
@@ -159,14 +152,22 @@ class LessonState:
                 if not self.quizzes.get(quiz_id, QuizState()).passed]
 
 
-def lesson_state(user_id: int, course: Course, lesson: Lesson) -> LessonState:
-    """The learner's answers, reflections and completion for one lesson (three queries)."""
+def open_lesson(user_id: int, course: Course,
+                lesson: Lesson) -> tuple[CourseProgress, LessonState]:
+    """Everything a lesson page shows about the learner; records the first visit."""
+    progress = course_progress(user_id, course)
+    if progress.states[lesson.lesson_id] == NOT_STARTED:
+        start_lesson(user_id, course, lesson)
+        progress = course_progress(user_id, course)
+    return progress, lesson_state(user_id, course, lesson, progress)
+
+
+def lesson_state(user_id: int, course: Course, lesson: Lesson,
+                 progress: CourseProgress | None = None) -> LessonState:
+    """The learner's answers, reflections and completion for one lesson."""
+    progress = progress or course_progress(user_id, course)
     keys = (course.course_id, lesson.lesson_id)
-    completed_at = db.session.scalar(
-        select(LessonProgress.completed_at).where(
-            LessonProgress.user_id == user_id, LessonProgress.course_id == keys[0],
-            LessonProgress.lesson_id == keys[1]))
-    state = LessonState(done=completed_at is not None)
+    state = LessonState(done=progress.states[lesson.lesson_id] == DONE)
     attempts = db.session.execute(
         select(QuizAttempt.quiz_id, QuizAttempt.answer, QuizAttempt.correct)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == keys[0],

@@ -51,6 +51,7 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
                  status: int = 200) -> ResponseReturnValue:
     language = _language()
     version, fallback = lesson.version(language)
+    progress, state = services.open_lesson(current_user.id, course, lesson)
     neighbours = {
         "previous": course.lessons[lesson.position - 1] if lesson.position > 0 else None,
         "next": course.lessons[lesson.position + 1]
@@ -58,8 +59,7 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     }
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, version=version, fallback=fallback,
-        language=language, state=services.lesson_state(current_user.id, course, lesson),
-        progress=services.course_progress(current_user.id, course), neighbours=neighbours,
+        language=language, state=state, progress=progress, neighbours=neighbours,
         errors=errors or {}, answer_form=AnswerForm(formdata=None),
         reflection_form=ReflectionForm(formdata=None), complete_form=CompleteForm(formdata=None),
         new_submission_token=new_submission_token,
@@ -72,7 +72,6 @@ def lesson(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Read a lesson in the learner's language (or the course's default, with a note)."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
-    services.start_lesson(current_user.id, course, lesson)
     return _lesson_page(course, lesson)
 
 
