@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from lms.accounts.forms import ROLE_LABELS, LanguageForm
+from lms.accounts.forms import ROLE_LABELS
 from lms.extensions import db
 from lms.i18n import LANGUAGE_NAMES, country_name
 from lms.mail import MailError
@@ -92,7 +92,6 @@ def _mail_down(error: MailError) -> ResponseReturnValue:
 def _template_globals() -> dict[str, object]:
     return {
         "current_language": str(get_locale()),
-        "language_form": LanguageForm(formdata=None),
         "language_names": LANGUAGE_NAMES,
         "role_labels": ROLE_LABELS,
         "country_name": country_name,

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
 
-def new_submission_token() -> str:
-    """A one-time token per rendered form: sending the same form twice stores one answer."""
-    return secrets.token_urlsafe(16)
-
-
 class AnswerForm(FlaskForm):
-    submission = HiddenField()
+    attempt = HiddenField()
 
 
 class ReflectionForm(FlaskForm):

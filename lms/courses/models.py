@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
@@ -34,8 +34,9 @@ class QuizAttempt(db.Model):
 
     __tablename__ = "quiz_attempts"
     __table_args__ = (
-        # A form carries a one-time token: submitting it twice stores one attempt.
-        UniqueConstraint("user_id", "submission"),
+        # Attempts are numbered per check: the form carries the number it will fill, so a
+        # double click, a resent form or a second tab at the same point stores one attempt.
+        UniqueConstraint("user_id", "course_id", "lesson_id", "quiz_id", "attempt"),
         Index("ix_quiz_attempts_lookup", "user_id", "course_id", "lesson_id"),
     )
 
@@ -44,7 +45,7 @@ class QuizAttempt(db.Model):
     course_id: Mapped[str] = mapped_column(String(100))
     lesson_id: Mapped[str] = mapped_column(String(100))
     quiz_id: Mapped[str] = mapped_column(String(100))
-    submission: Mapped[str] = mapped_column(String(64))
+    attempt: Mapped[int] = mapped_column(Integer)
     answer: Mapped[list[int] | str] = mapped_column(JSON)
     correct: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -172,7 +172,7 @@ def lesson_state(user_id: int, course: Course, lesson: Lesson,
         select(QuizAttempt.quiz_id, QuizAttempt.answer, QuizAttempt.correct)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == keys[0],
                QuizAttempt.lesson_id == keys[1])
-        .order_by(QuizAttempt.created_at, QuizAttempt.id)
+        .order_by(QuizAttempt.attempt)
     ).all()
     for quiz_id, answer, correct in attempts:
         quiz = state.quizzes.setdefault(quiz_id, QuizState())
@@ -188,8 +188,8 @@ def lesson_state(user_id: int, course: Course, lesson: Lesson,
 
 
 def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
-                choices: list[str], text: str, submission: str) -> bool:
-    """Check and store an answer; True if right. A resubmitted form is stored only once."""
+                choices: list[str], text: str, attempt: str) -> bool:
+    """Check and store attempt number `attempt`; True if right. A resent form stores nothing."""
     rendered = lesson.versions[lesson.default_language].quizzes.get(quiz_id)
     if rendered is None:
         raise NotFound(quiz_id)
@@ -212,14 +212,14 @@ def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
         if any(not 0 <= position < len(quiz.options) for position in answer) or (
                 quiz.kind == "single" and len(answer) > 1):
             raise CourseError(gettext("Choose one of the options."))
-    if not submission or len(submission) > 64:
+    if not attempt.isdigit() or int(attempt) > 100_000:
         raise CourseError(gettext("This form has expired. Please send it again."))
     correct = answer_is_correct(quiz, answer)
     insert_or_ignore(QuizAttempt, {
         "user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
-        "quiz_id": quiz_id, "submission": submission, "answer": answer, "correct": correct,
+        "quiz_id": quiz_id, "attempt": int(attempt), "answer": answer, "correct": correct,
         "created_at": utcnow(),
-    }, ["user_id", "submission"])
+    }, ["user_id", "course_id", "lesson_id", "quiz_id", "attempt"])
     insert_or_ignore(LessonProgress, {"user_id": user_id, "course_id": course.course_id,
                                       "lesson_id": lesson.lesson_id, "started_at": utcnow()},
                      ["user_id", "course_id", "lesson_id"])

@@ -11,7 +11,7 @@ from werkzeug.utils import safe_join
 from lms.access import SIGNED_IN, public, requires
 from lms.courses import bp, services
 from lms.courses.content import Course, Lesson
-from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm, new_submission_token
+from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm
 
 
 def _language() -> str:
@@ -60,9 +60,7 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, version=version, fallback=fallback,
         language=language, state=state, progress=progress, neighbours=neighbours,
-        errors=errors or {}, answer_form=AnswerForm(formdata=None),
-        reflection_form=ReflectionForm(formdata=None), complete_form=CompleteForm(formdata=None),
-        new_submission_token=new_submission_token,
+        errors=errors or {},
     ), status
 
 
@@ -91,7 +89,7 @@ def answer(course_id: str, lesson_id: str, quiz_id: str) -> ResponseReturnValue:
     try:
         services.answer_quiz(current_user.id, course, lesson, quiz_id,
                              request.form.getlist("choice"), request.form.get("answer", ""),
-                             form.submission.data or "")
+                             form.attempt.data or "")
     except services.NotFound:
         abort(404)
     except services.CourseError as error:

@@ -23,13 +23,15 @@ def app_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "course.yml": COURSE_YML + "  - second\n", "en/second.md": SECOND})}
 
 
-def _token(page: str) -> str:
-    return re.search(r'name="submission" value="([^"]+)"', page).group(1)
+def _attempt(page: str, quiz: str) -> str:
+    form = page.split(f'id="quiz-{quiz}"', 1)[1]
+    return re.search(r'name="attempt" value="([^"]+)"', form).group(1)
 
 
 def answer(client: FlaskClient, quiz: str, **data: object) -> object:
     page = client.get(LESSON_URL).text
-    return client.post(f"/courses/demo/first/quiz/{quiz}", data={"submission": _token(page), **data})
+    return client.post(f"/courses/demo/first/quiz/{quiz}",
+                       data={"attempt": _attempt(page, quiz), **data})
 
 
 def test_catalogue_lists_the_course_for_anyone(client: FlaskClient) -> None:
@@ -86,12 +88,18 @@ def test_text_answers_ignore_case_and_accents(client: FlaskClient, login_as) -> 
     assert db.session.scalar(select(QuizAttempt.correct)) is True
 
 
-def test_a_resubmitted_form_stores_one_attempt(client: FlaskClient, login_as) -> None:
+def test_a_resent_form_or_a_second_tab_stores_one_attempt(client: FlaskClient,
+                                                         login_as) -> None:
     login_as()
-    token = _token(client.get(LESSON_URL).text)
-    for _ in range(3):
-        client.post("/courses/demo/first/quiz/pick", data={"submission": token, "choice": "1"})
+    page = client.get(LESSON_URL).text
+    for choice in ("0", "0", "1"):  # a double click, then the same form in another tab
+        client.post("/courses/demo/first/quiz/pick",
+                    data={"attempt": _attempt(page, "pick"), "choice": choice})
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+    # The next form carries the next number, so a new answer is a new attempt.
+    answer(client, "pick", choice="1")
+    assert db.session.execute(select(QuizAttempt.attempt, QuizAttempt.correct)
+                              .order_by(QuizAttempt.attempt)).all() == [(0, False), (1, True)]
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -99,11 +107,13 @@ def test_a_resubmitted_form_stores_one_attempt(client: FlaskClient, login_as) ->
     ({"choice": "7"}, "Choose one of the options."),
     ({"choice": "x"}, "Choose one of the options."),
     ({"choice": ["0", "1"]}, "Choose one of the options."),
+    ({"choice": "1", "attempt": "x"}, "This form has expired. Please send it again."),
 ])
 def test_bad_answers_are_refused_with_a_message(client: FlaskClient, login_as, data: dict,
                                                 message: str) -> None:
     login_as()
-    response = answer(client, "pick", **data)
+    response = answer(client, "pick", **data) if "attempt" not in data else client.post(
+        "/courses/demo/first/quiz/pick", data=data)
     assert response.status_code == 400
     assert message in response.text
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
@@ -113,7 +123,8 @@ def test_unknown_course_lesson_or_quiz_is_404(client: FlaskClient, login_as) -> 
     login_as()
     assert client.get("/courses/nope/").status_code == 404
     assert client.get("/courses/demo/nope/").status_code == 404
-    assert answer(client, "nope", choice="0").status_code == 404
+    assert client.post("/courses/demo/first/quiz/nope",
+                       data={"attempt": "0", "choice": "0"}).status_code == 404
 
 
 def test_lesson_is_done_only_after_every_check(client: FlaskClient, login_as) -> None:

@@ -1,8 +1,8 @@
 """courses progress
 
-Revision ID: dc099772e3f5
+Revision ID: 2644fee1313f
 Revises: 8b6572eafef3
-Create Date: 2026-11-26 17:22:27.365676+00:00
+Create Date: 2026-11-26 17:28:19.074668+00:00
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import lms.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'dc099772e3f5'
+revision = '2644fee1313f'
 down_revision = '8b6572eafef3'
 branch_labels = None
 depends_on = None
@@ -37,13 +37,13 @@ def upgrade():
     sa.Column('course_id', sa.String(length=100), nullable=False),
     sa.Column('lesson_id', sa.String(length=100), nullable=False),
     sa.Column('quiz_id', sa.String(length=100), nullable=False),
-    sa.Column('submission', sa.String(length=64), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
     sa.Column('answer', sa.JSON(), nullable=False),
     sa.Column('correct', sa.Boolean(), nullable=False),
     sa.Column('created_at', lms.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_quiz_attempts_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_attempts')),
-    sa.UniqueConstraint('user_id', 'submission', name=op.f('uq_quiz_attempts_user_id_submission'))
+    sa.UniqueConstraint('user_id', 'course_id', 'lesson_id', 'quiz_id', 'attempt', name=op.f('uq_quiz_attempts_user_id_course_id_lesson_id_quiz_id_attempt'))
     )
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.create_index('ix_quiz_attempts_lookup', ['user_id', 'course_id', 'lesson_id'], unique=False)
