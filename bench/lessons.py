@@ -115,8 +115,11 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.1)
             cookie = sign_in(port)
-            status, _, page = request(port, "GET", LESSON, cookie)
+            status, headers, page = request(port, "GET", LESSON, cookie)
             assert status == 200 and b"Knowledge check" in page, status
+            # Like a browser, keep the session cookie the page updated (it adds a CSRF secret).
+            if "set-cookie" in headers:
+                cookie = headers["set-cookie"].split(";", 1)[0]
             rate(port, LESSON, cookie, 1, options.clients)  # warm-up: first visit, caches
             rate(port, TRIVIAL, cookie, 1, options.clients)
             lesson_rates, trivial_rates = [], []

@@ -46,6 +46,7 @@ class Config:
             "LMS_MAIL_FROM", "Open Government Learning <no-reply@localhost>"
         )
         self.LMS_OUTBOX = Path(env.get("LMS_OUTBOX", self.INSTANCE_PATH / "outbox"))
+        self.LMS_LESSON_CACHE_SIZE = int(env.get("LMS_LESSON_CACHE_SIZE", "512"))
         self.LMS_CONTENT_PATH = Path(env.get("LMS_CONTENT_PATH", ROOT / "content"))
         self.LMS_REGISTRATION = env.get("LMS_REGISTRATION", "open")
         self.LMS_PASSWORD_RESET_MAX_AGE = int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600"))

@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped by every change to the user's learning records (progress, answers, reflections):
+    # cached pages about those records are keyed by it, so a change is seen at once.
+    records_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def get_id(self) -> str:
         """The session carries the token too, so a password change ends other sessions."""

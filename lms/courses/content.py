@@ -6,6 +6,7 @@ until a file under content/ changes (its size or modification time).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -157,6 +158,7 @@ class Course:
 class Catalogue:
     courses: dict[str, Course]
     problems: list[Problem] = field(default_factory=list)
+    version: str = ""  # changes whenever a file under content/ changes
 
     @property
     def errors(self) -> list[Problem]:
@@ -183,6 +185,7 @@ def load_catalogue(root: Path) -> Catalogue:
         if cached and cached[0] == fingerprint:
             return cached[1]
     catalogue = check_and_load(root)
+    catalogue.version = hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]
     with _cache_lock:
         _cache[root] = (fingerprint, catalogue)
     return catalogue

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from lms.accounts.models import User
 from lms.courses.content import Catalogue, Course, Lesson
 from lms.courses.markup import answer_is_correct
 from lms.courses.models import LessonProgress, QuizAttempt, Reflection
@@ -119,11 +120,18 @@ def course_progress(user_id: int, course: Course) -> CourseProgress:
     return CourseProgress(course, states)
 
 
+def _records_changed(user_id: int) -> None:
+    """Note, in the same transaction, that the learner's records changed (see User)."""
+    db.session.execute(update(User).where(User.id == user_id)
+                       .values(records_version=User.records_version + 1))
+
+
 def start_lesson(user_id: int, course: Course, lesson: Lesson) -> None:
     """Record that the learner opened the lesson (once; later visits write nothing)."""
     if insert_or_ignore(LessonProgress, {"user_id": user_id, "course_id": course.course_id,
                                          "lesson_id": lesson.lesson_id, "started_at": utcnow()},
                         ["user_id", "course_id", "lesson_id"]):
+        _records_changed(user_id)
         db.session.commit()
     else:
         db.session.rollback()
@@ -146,6 +154,12 @@ class LessonState:
     done: bool
     quizzes: dict[str, QuizState] = field(default_factory=dict)
     reflections: dict[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """Everything about the learner that the lesson's HTML depends on."""
+        quizzes = tuple(sorted((quiz_id, repr(quiz.answer), quiz.correct, quiz.passed,
+                                quiz.attempts) for quiz_id, quiz in self.quizzes.items()))
+        return (self.done, quizzes, tuple(sorted(self.reflections.items())))
 
     def remaining_quizzes(self, lesson: Lesson) -> list[str]:
         return [quiz_id for quiz_id in lesson.quiz_ids
@@ -223,6 +237,7 @@ def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
     insert_or_ignore(LessonProgress, {"user_id": user_id, "course_id": course.course_id,
                                       "lesson_id": lesson.lesson_id, "started_at": utcnow()},
                      ["user_id", "course_id", "lesson_id"])
+    _records_changed(user_id)
     db.session.commit()
     return correct
 
@@ -246,6 +261,7 @@ def save_reflection(user_id: int, course: Course, lesson: Lesson, reflection_id:
         ["user_id", "course_id", "lesson_id", "reflection_id"],
         {"text": lambda excluded: excluded.text, "updated_at": lambda excluded: excluded.updated_at},
     )
+    _records_changed(user_id)
     db.session.commit()
 
 
@@ -266,6 +282,7 @@ def mark_done(user_id: int, course: Course, lesson: Lesson) -> datetime:
         {"completed_at": lambda excluded: func.coalesce(LessonProgress.completed_at,
                                                         excluded.completed_at)},
     )
+    _records_changed(user_id)
     db.session.commit()
     return db.session.scalar(select(LessonProgress.completed_at).where(
         LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id,

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, send_from_directory, url_for
+import threading
+
+from cachetools import LRUCache
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.utils import safe_join
 
 from lms.access import SIGNED_IN, public, requires
@@ -47,21 +62,57 @@ def course(course_id: str) -> ResponseReturnValue:
                            progress=services.course_progress(current_user.id, course))
 
 
+def _lesson_body(course: Course, lesson: Lesson, language: str,
+                 errors: dict[str, str]) -> Markup:
+    """The lesson page's content for this learner.
+
+    Rendered once per content version, page language and version of the learner's records
+    (bumped by every answer, reflection or completion), then served from memory: re-reading a
+    lesson, the commonest request, runs no query and renders nothing.
+    """
+    cache = current_app.extensions["lms.lesson_html"]
+    csrf = generate_csrf()
+    key = (services.catalogue().version, course.course_id, lesson.lesson_id, language,
+           session.get("csrf_token"), current_user.id, current_user.records_version)
+    if not errors:
+        with _cache_lock:
+            cached = cache.get(key)
+        if cached is not None:
+            return cached
+    progress, state = services.open_lesson(current_user.id, course, lesson)
+    version, fallback = lesson.version(language)
+    position = lesson.position
+    neighbours = {
+        "previous": course.lessons[position - 1] if position > 0 else None,
+        "next": course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
+    }
+    html = Markup(render_template(
+        "courses/_lesson_body.html", course=course, lesson=lesson, version=version,
+        fallback=fallback, language=language, progress=progress, state=state,
+        neighbours=neighbours, errors=errors, csrf=csrf))
+    if not errors:
+        # Opening the lesson may have recorded a first visit: file under the current version.
+        key = (*key[:-1], current_user.records_version)
+        with _cache_lock:
+            cache[key] = html
+    return html
+
+
+_cache_lock = threading.Lock()
+
+
+@bp.record_once
+def _create_cache(setup: BlueprintSetupState) -> None:
+    size = setup.app.config.get("LMS_LESSON_CACHE_SIZE", 512)
+    setup.app.extensions["lms.lesson_html"] = LRUCache(maxsize=size)
+
+
 def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | None = None,
                  status: int = 200) -> ResponseReturnValue:
     language = _language()
-    version, fallback = lesson.version(language)
-    progress, state = services.open_lesson(current_user.id, course, lesson)
-    neighbours = {
-        "previous": course.lessons[lesson.position - 1] if lesson.position > 0 else None,
-        "next": course.lessons[lesson.position + 1]
-        if lesson.position + 1 < len(course.lessons) else None,
-    }
-    return render_template(
-        "courses/lesson.html", course=course, lesson=lesson, version=version, fallback=fallback,
-        language=language, state=state, progress=progress, neighbours=neighbours,
-        errors=errors or {},
-    ), status
+    body = _lesson_body(course, lesson, language, errors or {})
+    return render_template("courses/lesson.html", course=course, language=language,
+                           version=lesson.version(language)[0], body=body), status
 
 
 @bp.route("/<course_id>/<lesson_id>/")
