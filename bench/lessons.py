@@ -106,7 +106,7 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(options.workers), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "bench.ping_app:app"], cwd=ROOT, env=env)
+             "--log-level", "warning", "bench._ping_app:app"], cwd=ROOT, env=env)
         try:
             for _ in range(100):
                 try:

@@ -356,7 +356,8 @@ def _read_yaml_mapping(text: str, first_line: int,
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(error, "problem", None) or str(error)
-        context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+        context = getattr(error, "context", None)
+        context_mark = getattr(error, "context_mark", None)
         if context and context_mark is not None:
             problem = f"{problem} ({context} started on line {first_line + context_mark.line})"
         report.error(line, "yaml", f"invalid YAML: {problem}")
@@ -395,7 +396,8 @@ class _ParsedLesson:
         return LessonVersion(
             lesson_id=self.path.stem, language=language, title=str(self.meta["title"]),
             minutes=int(self.meta["minutes"]), summary=str(self.meta.get("summary") or ""),
-            sources_html=[renderer.inline(str(source)) for source in self.meta.get("sources") or []],
+            sources_html=[renderer.inline(str(source))
+                          for source in self.meta.get("sources") or []],
             segments=renderer.segments(self.tree), quizzes=quizzes, reflections=reflections,
             words=words,
         )
@@ -569,7 +571,8 @@ def _compare_quizzes(original: _ParsedLesson, translation: _ParsedLesson, where:
     theirs = [quiz.quiz_id for quiz in original.quizzes]
     if mine != theirs:
         report.error(translation.quizzes[0].line if translation.quizzes else 1, "translation",
-                     f"quizzes differ from {where}: here {mine or 'none'}, there {theirs or 'none'}")
+                     f"quizzes differ from {where}: here {mine or 'none'}, "
+                     f"there {theirs or 'none'}")
     else:
         for quiz, source in zip(translation.quizzes, original.quizzes, strict=True):
             if quiz.kind != source.kind:

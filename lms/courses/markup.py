@@ -20,7 +20,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 _OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<name>[A-Za-z][\w-]*)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _CLOSE = re.compile(r"^(?P<colons>:{3,})\s*$")
-_OPTION = re.compile(r"^ {0,3}[-*+]\s+(?:\((?P<radio>[ xX])\)|\[(?P<check>[ xX])\])(?:\s+(?P<text>.*))?$")
+_OPTION = re.compile(
+    r"^ {0,3}[-*+]\s+(?:\((?P<radio>[ xX])\)|\[(?P<check>[ xX])\])(?:\s+(?P<text>.*))?$")
 _ANSWER = re.compile(r"^ {0,3}(?P<alternative>or)?=\s*(?P<text>.*)$")
 _FEEDBACK = re.compile(r"^\s{2,}>\s?(?P<text>.*)$")
 _CONTINUATION = re.compile(r"^\s{2,}\S")
@@ -122,8 +123,7 @@ def parse_blocks(lines: list[str], first_line: int, report: Reporter) -> list[Te
             continue
         add_text(raw, number)
     for block in reversed(stack[1:]):
-        report.error(block.line, "unclosed-block",
-                     f"block '{block.name}' opened here is never closed (add a line '{':' * block.colons}')")
+        _report_unclosed(block, report)
     return root.children
 
 
@@ -142,14 +142,20 @@ def _open_block(match: re.Match[str], number: int, parent: Block, report: Report
         if token.startswith("#") and block_id is None:
             block_id = token[1:]
         else:
-            report.error(number, "block-attribute",
-                         f"unsupported attribute '{token}' on block '{name}': only {{#id}} is allowed")
+            report.error(number, "block-attribute", f"unsupported attribute '{token}' on block "
+                         f"'{name}': only {{#id}} is allowed")
     if block_id is not None and not ID_PATTERN.match(block_id):
         report.error(number, "invalid-id",
                      f"id '{block_id}' must use lower-case letters, digits and hyphens")
     block = Block(name, block_id, colons, number)
     parent.children.append(block)
     return block
+
+
+def _report_unclosed(block: Block, report: Reporter) -> None:
+    fence = ":" * block.colons
+    report.error(block.line, "unclosed-block",
+                 f"block '{block.name}' opened here is never closed (add a line '{fence}')")
 
 
 def _close_block(colons: int, number: int, stack: list[Block], report: Reporter) -> None:
@@ -164,8 +170,7 @@ def _close_block(colons: int, number: int, stack: list[Block], report: Reporter)
                      f"{stack[-1].colons} colons)")
         depth = len(stack) - 1
     for block in stack[depth + 1:]:
-        report.error(block.line, "unclosed-block",
-                     f"block '{block.name}' opened here is never closed (add a line '{':' * block.colons}')")
+        _report_unclosed(block, report)
     del stack[depth:]
 
 
@@ -212,8 +217,8 @@ def parse_quiz(block: Block, report: Reporter) -> Quiz:
                 report.error(inner.line, "misplaced-block",
                              f"block '{inner.name}' cannot be inside a '{child.name}'")
         elif child.name in BLOCK_NAMES:
-            report.error(child.line, "misplaced-block",
-                         f"block '{child.name}' cannot be inside a quiz (only hint and explanation)")
+            report.error(child.line, "misplaced-block", f"block '{child.name}' cannot be inside "
+                         "a quiz (only hint and explanation)")
 
     question: list[str] = []
     options: list[Option] = []

@@ -259,7 +259,8 @@ def save_reflection(user_id: int, course: Course, lesson: Lesson, reflection_id:
         {"user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
          "reflection_id": reflection_id, "text": text, "created_at": now, "updated_at": now},
         ["user_id", "course_id", "lesson_id", "reflection_id"],
-        {"text": lambda excluded: excluded.text, "updated_at": lambda excluded: excluded.updated_at},
+        {"text": lambda excluded: excluded.text,
+         "updated_at": lambda excluded: excluded.updated_at},
     )
     _records_changed(user_id)
     db.session.commit()

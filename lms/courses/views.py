@@ -86,7 +86,7 @@ def _lesson_body(course: Course, lesson: Lesson, language: str,
         "previous": course.lessons[position - 1] if position > 0 else None,
         "next": course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
     }
-    html = Markup(render_template(
+    html = Markup(render_template(  # noqa: S704 - Jinja output, autoescaped
         "courses/_lesson_body.html", course=course, lesson=lesson, version=version,
         fallback=fallback, language=language, progress=progress, state=state,
         neighbours=neighbours, errors=errors, csrf=csrf))

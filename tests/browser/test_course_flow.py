@@ -14,6 +14,7 @@ from tests.factories import PASSWORD, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 
 COURSE = "open-government-101"
+REFLECTION = "In my ministry, budget data is <not> public yet."
 
 
 def _answer(page, quiz, right: bool) -> None:  # type: ignore[no-untyped-def]
@@ -23,9 +24,9 @@ def _answer(page, quiz, right: bool) -> None:  # type: ignore[no-untyped-def]
     else:
         correct = set(quiz.quiz.correct_positions)
         choices = section.locator("input[name=choice]")
+        first_wrong = min(set(range(choices.count())) - correct)
         for position in range(choices.count()):
-            wanted = (position in correct) if right else (position not in correct and
-                                                          position == min(set(range(choices.count())) - correct))
+            wanted = position in correct if right else position == first_wrong
             if wanted:
                 choices.nth(position).check()
             elif quiz.kind == "multiple":
@@ -64,14 +65,14 @@ def test_learner_takes_a_lesson_and_keeps_progress_in_french(page) -> None:  # t
         expect(page.locator(f"#quiz-{quiz.quiz_id}")).to_contain_text("Correct.")
 
     reflection = page.locator(".reflection")
-    reflection.get_by_label("Your reflection").fill("In my ministry, budget data is <not> public yet.")
+    reflection.get_by_label("Your reflection").fill(REFLECTION)
     reflection.get_by_role("button", name="Save my reflection").click()
-    expect(page.locator(".reflection textarea")).to_have_value(
-        "In my ministry, budget data is <not> public yet.")
+    expect(page.locator(".reflection textarea")).to_have_value(REFLECTION)
     check_page(page, "lesson-answered")
 
     page.get_by_role("button", name="Mark as done").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(course.lessons[1].versions["en"].title)
+    second_title = course.lessons[1].versions["en"].title
+    expect(page.get_by_role("heading", level=1)).to_have_text(second_title)
     expect(page.get_by_text("1 of 7 lessons done")).to_be_visible()
 
     page.get_by_role("link", name="Open Government 101").first.click()
@@ -86,6 +87,5 @@ def test_learner_takes_a_lesson_and_keeps_progress_in_french(page) -> None:  # t
     expect(page.get_by_role("heading", level=1)).to_have_text(first.versions["fr"].title)
     for quiz in quizzes:
         expect(page.locator(f"#quiz-{quiz.quiz_id}")).to_have_class(re.compile("quiz--passed"))
-    expect(page.locator(".reflection textarea")).to_have_value(
-        "In my ministry, budget data is <not> public yet.")
+    expect(page.locator(".reflection textarea")).to_have_value(REFLECTION)
     check_page(page, "lesson-fr")

@@ -74,3 +74,22 @@ def test_media_is_served_and_paths_cannot_escape(tmp_path: Path, database_url: s
         assert response.status_code == 200 and b"<svg" in response.data
     assert client.get("/courses/demo/media/../course.yml").status_code == 404
     assert client.get("/courses/demo/media/%2e%2e/course.yml").status_code == 404
+
+
+def test_the_documented_example_passes_the_checker(tmp_path: Path) -> None:
+    """content/README.md's complete example is itself a valid course."""
+    readme = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    course_yml = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    lesson = readme.split("```markdown\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+    course_yml = course_yml.replace("id: open-government-101", "id: demo").replace(
+        "  - how-ogp-works\n", "")
+    content = write_course(tmp_path, {
+        "course.yml": course_yml, "en/what-open-government-means.md": lesson,
+        "fr/what-open-government-means.md": lesson, "en/first.md": None, "fr/first.md": None,
+        "media/meeting.jpg": "not really a JPEG, only its presence is checked",
+    })
+    catalogue = check_and_load(content)
+    assert [str(problem) for problem in catalogue.problems] == []
+    version = catalogue.courses["demo"].lessons[0].versions["en"]
+    assert [quiz.kind for quiz in version.quizzes.values()] == ["single", "multiple", "text"]
+    assert "Notes for facilitators" not in str(version.segments)

@@ -1,4 +1,4 @@
-"""The platform's app with one extra, trivial route: the framework's ceiling for bench/lessons.py."""
+"""The app with one extra, trivial route: the framework's ceiling for bench/lessons.py."""
 
 from lms import create_app
 from lms.access import public
