@@ -47,6 +47,7 @@ class Config:
         )
         self.LMS_OUTBOX = Path(env.get("LMS_OUTBOX", self.INSTANCE_PATH / "outbox"))
         self.LMS_LESSON_CACHE_SIZE = int(env.get("LMS_LESSON_CACHE_SIZE", "512"))
+        self.LMS_INACTIVE_DAYS = int(env.get("LMS_INACTIVE_DAYS", "14"))
         self.LMS_CONTENT_PATH = Path(env.get("LMS_CONTENT_PATH", ROOT / "content"))
         self.LMS_REGISTRATION = env.get("LMS_REGISTRATION", "open")
         self.LMS_PASSWORD_RESET_MAX_AGE = int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600"))
@@ -64,6 +65,7 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_DURATION = timedelta(days=30)
         self.PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+        self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # uploads (CSV files) are small
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
         production = self.LMS_ENV == "production"
         self.SESSION_COOKIE_SECURE = production

@@ -37,9 +37,9 @@ def insert_or_ignore(model: type[Any], values: dict[str, Any], keys: list[str]) 
     One statement on SQLite and PostgreSQL alike, so two requests at once never both insert.
     """
     statement = _dialect_insert()(model).values(**values).on_conflict_do_nothing(
-        index_elements=keys)
-    result = db.session.execute(statement)
-    return bool(result.rowcount)
+        index_elements=keys).returning(*model.__table__.primary_key.columns)
+    # RETURNING, not rowcount: rowcount is not reliable for this statement on PostgreSQL.
+    return db.session.execute(statement).first() is not None
 
 
 def insert_or_update(model: type[Any], values: dict[str, Any], keys: list[str],

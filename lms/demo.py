@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -60,6 +61,36 @@ DEMO_PEOPLE = (
 )
 
 
+@dataclass(frozen=True)
+class DemoCohort:
+    slug: str
+    name: str
+    focus: str
+    facilitators: tuple[str, ...]
+    starts_days_ago: int
+    length_days: int
+    closed: bool
+    # email -> (lessons done, days since last activity)
+    members: dict[str, tuple[int, int]]
+
+
+DEMO_COHORTS = (
+    DemoCohort("western-balkans-2026", "Western Balkans 2026", "western-balkans",
+               ("facilitator@demo.test",), 35, 70, False, {
+                   "learner@demo.test": (3, 1), "arben.krasniqi@demo.test": (5, 2),
+                   "elira.hoxha@demo.test": (1, 20), "nikola.petrovski@demo.test": (2, 6),
+                   "oksana.bondar@demo.test": (7, 3), "lukasz.nowak@demo.test": (0, 0)}),
+    DemoCohort("afrique-francophone-2026", "Afrique francophone 2026", "francophone-africa",
+               ("facilitator2@demo.test",), 6, 84, False, {
+                   "kouadio.yao@demo.test": (1, 1), "fatou.sow@demo.test": (0, 0),
+                   "hery.rakoto@demo.test": (1, 4)}),
+    DemoCohort("anti-corruption-2026", "Anti-corruption champions 2026", "anti-corruption",
+               ("facilitator2@demo.test", "admin@demo.test"), 120, 90, True, {
+                   "alumna@demo.test": (7, 31), "camila.rojas@demo.test": (7, 35),
+                   "diego.quispe@demo.test": (4, 60), "anh.nguyen@demo.test": (7, 40)}),
+)
+
+
 def database_is_empty() -> bool:
     """True when no account exists yet."""
     return (db.session.scalar(select(func.count()).select_from(User)) or 0) == 0
@@ -80,4 +111,66 @@ def load_demo() -> list[DemoPerson]:
         ))
         created.append(person)
     db.session.commit()
+    if created:
+        load_cohorts()
     return created
+
+
+def load_cohorts() -> None:
+    """Three cohorts at different stages, with varied progress in Open Government 101."""
+    from lms.cohorts import services as cohorts
+    from lms.cohorts.models import Cohort, Membership
+    from lms.courses import services as courses
+    from lms.courses.models import LessonProgress, QuizAttempt, Reflection
+
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    course = courses.get_course("open-government-101")
+    today = utcnow().date()
+    for plan in DEMO_COHORTS:
+        if db.session.scalar(select(Cohort.id).where(Cohort.slug == plan.slug)) is not None:
+            continue
+        starts_on = today - timedelta(days=plan.starts_days_ago)
+        cohort = cohorts.create_cohort(cohorts.CohortDetails(
+            name=plan.name, slug=plan.slug, focus=plan.focus, course_id=course.course_id,
+            starts_on=starts_on, ends_on=starts_on + timedelta(days=plan.length_days),
+            requires_signoff=plan.closed,
+            facilitator_ids=[users[email].id for email in plan.facilitators]))
+        for email, (done, idle_days) in plan.members.items():
+            learner = users[email]
+            last = utcnow() - timedelta(days=idle_days, hours=3)
+            db.session.add(Membership(cohort_id=cohort.id, user_id=learner.id,
+                                      joined_at=datetime.combine(starts_on, time(), UTC),
+                                      signed_off_at=last if plan.closed and done else None))
+            for position, lesson in enumerate(course.lessons[:done + 1]):
+                if db.session.scalar(select(LessonProgress.id).where(
+                        LessonProgress.user_id == learner.id,
+                        LessonProgress.lesson_id == lesson.lesson_id)) is not None:
+                    continue
+                at = last - timedelta(days=2 * (done - position))
+                finished = position < done
+                db.session.add(LessonProgress(
+                    user_id=learner.id, course_id=course.course_id, lesson_id=lesson.lesson_id,
+                    started_at=at - timedelta(hours=1), completed_at=at if finished else None))
+                if not finished:
+                    continue
+                for quiz_id, quiz in lesson.versions["en"].quizzes.items():
+                    right = (list(quiz.quiz.correct_positions) if quiz.kind != "text"
+                             else quiz.quiz.answers[0])
+                    db.session.add(QuizAttempt(
+                        user_id=learner.id, course_id=course.course_id,
+                        lesson_id=lesson.lesson_id, quiz_id=quiz_id, attempt=0, answer=right,
+                        correct=True, created_at=at - timedelta(minutes=30)))
+                for reflection_id in lesson.reflection_ids[:1]:
+                    db.session.add(Reflection(
+                        user_id=learner.id, course_id=course.course_id,
+                        lesson_id=lesson.lesson_id, reflection_id=reflection_id,
+                        text=DEMO_REFLECTION, created_at=at, updated_at=at))
+        db.session.commit()
+        if plan.closed:
+            cohorts.close_cohort(cohort)
+        else:
+            cohorts.rotate_join_code(cohort)
+
+
+DEMO_REFLECTION = ("In my unit, decisions on small grants are published only once a year. "
+                   "Publishing them each month, with the criteria, would be a first step.")

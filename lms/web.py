@@ -49,6 +49,8 @@ _MESSAGES = {
           lambda: gettext("Check the address, or start again from the home page.")),
     405: (lambda: gettext("This action is not possible here"),
           lambda: gettext("Go back and use the page's own buttons.")),
+    413: (lambda: gettext("The file is too large"),
+          lambda: gettext("Files sent to the platform can be at most 2 MB.")),
     429: (lambda: gettext("Too many attempts"),
           lambda: gettext("Please wait a few minutes before you try again.")),
     500: (lambda: gettext("Something went wrong on our side"),

@@ -55,3 +55,23 @@ def test_demo_accounts_can_sign_in(app: Flask, runner) -> None:
     response = client.post("/login", data={"email": "learner@demo.test",
                                            "password": DEMO_PASSWORD}, follow_redirects=True)
     assert "Lucas Ferreira" in response.text
+
+
+def test_demo_cohorts_make_a_lively_dashboard(app: Flask, runner) -> None:
+    from lms.cohorts import services as cohorts
+    from lms.cohorts.models import Cohort
+
+    runner.invoke(args=["lms", "demo"])
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    all_cohorts = db.session.scalars(select(Cohort)).all()
+    assert sorted(cohort.kind for cohort in all_cohorts) == ["regional", "regional", "thematic"]
+    run_by_facilitator = [cohort for cohort in all_cohorts
+                          if cohorts.facilitates(users["facilitator@demo.test"], cohort)]
+    assert len(run_by_facilitator) == 1
+    assert cohorts.is_member(users["learner@demo.test"].id, run_by_facilitator[0])
+    assert any(cohort.closed_at for cohort in all_cohorts)
+    client = app.test_client()
+    client.post("/login", data={"email": "facilitator@demo.test", "password": DEMO_PASSWORD})
+    page = client.get(f"/cohorts/{run_by_facilitator[0].slug}/progress").text
+    for state in ("On track", "Behind", "Inactive", "Completed"):
+        assert f"{state}</span>" in page, state

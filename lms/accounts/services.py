@@ -223,18 +223,30 @@ def invite(*, email: str, name: str, role: Role, locale: str, invited_by: User |
     """Create an account without a password and email a link to choose one."""
     if find_user_by_email(email) is not None:
         raise AccountError(gettext("There is already an account with this email address."))
+    user = new_invited_user(email=email, name=name, role=role, locale=locale)
+    db.session.commit()
+    send_invitation(user, invited_by)
+    return user
+
+
+def new_invited_user(*, email: str, name: str, role: Role, locale: str,
+                     country: str | None = None, organisation: str = "") -> User:
+    """Add (not commit) an account with no password yet, for an invitation."""
     user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale,
-                password_hash=None)
+                country=country, organisation=organisation.strip(), password_hash=None)
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def send_invitation(user: User, invited_by: User | None) -> None:
+    """Email a committed, invited account the link to choose its password."""
     invite_url = url_for("accounts.accept_invitation", token=make_token(user, "invite"),
                          _external=True)
     days = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400
-    db.session.commit()
     _email_user(user, _l("You are invited to Open Government Learning"), "invitation",
                 invite_url=invite_url, days=days,
                 inviter=invited_by.name if invited_by else None)
-    return user
 
 
 def create_admin(*, email: str, password: str, name: str) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, ngettext
@@ -288,3 +289,37 @@ def mark_done(user_id: int, course: Course, lesson: Lesson) -> datetime:
     return db.session.scalar(select(LessonProgress.completed_at).where(
         LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id,
         LessonProgress.lesson_id == lesson.lesson_id)) or now
+
+
+def completed_learners(course: Course, user_ids: Any) -> set[int]:
+    """Which of `user_ids` (a list or a subquery) have completed every lesson of the course."""
+    lesson_ids = [lesson.lesson_id for lesson in course.lessons]
+    rows = db.session.execute(
+        select(LessonProgress.user_id)
+        .where(LessonProgress.course_id == course.course_id,
+               LessonProgress.lesson_id.in_(lesson_ids),
+               LessonProgress.completed_at.is_not(None),
+               LessonProgress.user_id.in_(user_ids))
+        .group_by(LessonProgress.user_id)
+        .having(func.count() == len(lesson_ids))
+    ).scalars()
+    return set(rows)
+
+
+@dataclass(frozen=True)
+class WrittenReflection:
+    lesson_id: str
+    reflection_id: str
+    text: str
+    updated_at: datetime
+
+
+def reflections_of(user_id: int, course: Course) -> list[WrittenReflection]:
+    """A learner's reflections in a course, in lesson order (for them and their facilitators)."""
+    order = {lesson.lesson_id: lesson.position for lesson in course.lessons}
+    rows = db.session.execute(
+        select(Reflection.lesson_id, Reflection.reflection_id, Reflection.text,
+               Reflection.updated_at)
+        .where(Reflection.user_id == user_id, Reflection.course_id == course.course_id)).all()
+    return sorted((WrittenReflection(*row) for row in rows),
+                  key=lambda item: (order.get(item.lesson_id, 999), item.reflection_id))

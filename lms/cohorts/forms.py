@@ -1,0 +1,133 @@
+"""Forms for cohorts: details, schedule, members, CSV import, reminders, notes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.cohorts.focus import REGIONS, THEMES
+from lms.forms import choices
+
+RESERVED_SLUGS = {"new", "join"}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, usable without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _date_field(label: object) -> DateField:
+    return DateField(label, validators=[InputRequired(_l("Enter a date."))],
+                     format="%Y-%m-%d")
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter the cohort's name.")),
+                                               Length(max=160)],
+                       description=_l("For example: Western Balkans 2027, spring."))
+    slug = StringField(
+        _l("Address"),
+        validators=[InputRequired(_l("Enter a short address.")), Length(min=2, max=80),
+                    Regexp(r"^[a-z0-9][a-z0-9-]*$",
+                           message=_l("Use lower-case letters, digits and hyphens."))],
+        description=_l("Lower-case letters, digits and hyphens: the cohort's page will be at "
+                       "/cohorts/<address>/."))
+    focus = SelectField(_l("Region or theme"),
+                        validators=[InputRequired(_l("Choose a region or a theme."))])
+    course_id = SelectField(_l("Course"), validators=[InputRequired(_l("Choose a course."))])
+    starts_on = _date_field(_l("Start date"))
+    ends_on = _date_field(_l("End date"))
+    facilitator_ids = MultiCheckboxField(_l("Facilitators"), coerce=int)
+    requires_signoff = BooleanField(_l("Certificates need the facilitator's sign-off"))
+
+    def __init__(self, *args: object, courses: list[tuple[str, str]],
+                 facilitators: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.focus.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(code, label, optgroup=str(_l("Regions")))
+            for code, label in REGIONS.items()] + [
+            SelectChoice(code, label, optgroup=str(_l("Themes")))
+            for code, label in THEMES.items()]
+        self.course_id.choices = choices(courses)
+        self.facilitator_ids.choices = choices(facilitators)
+
+    def validate_slug(self, field: StringField) -> None:
+        if field.data in RESERVED_SLUGS:
+            raise ValidationError(_l("This address is reserved; choose another."))
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+def schedule_form(lesson_titles: list[tuple[str, str]], due: dict[str, date],
+                  formdata: object = None) -> FlaskForm:
+    """A form with one date per lesson, named after the lesson's id."""
+
+    class ScheduleForm(FlaskForm):
+        pass
+
+    for lesson_id, title in lesson_titles:
+        setattr(ScheduleForm, f"due_{lesson_id.replace('-', '_')}", _date_field(title))
+    form = ScheduleForm(formdata=formdata) if formdata is not None else ScheduleForm()
+    if formdata is None and not form.is_submitted():
+        for lesson_id, _ in lesson_titles:
+            form[f"due_{lesson_id.replace('-', '_')}"].data = due.get(lesson_id)
+    return form
+
+
+class AddMemberForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[
+        InputRequired(_l("Enter the person's email address.")),
+        Email(_l("Enter an email address like name@example.org.")), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)],
+                       description=_l("Needed only for someone without an account yet: they "
+                                      "will be invited by email."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
+                     description=_l("Columns: email,name,country,organisation. UTF-8, commas or "
+                                    "semicolons. Country as a two-letter code, like SN."))
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField(validators=[InputRequired()])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("New note"), validators=[InputRequired(_l("Write the note.")),
+                                                     Length(max=5000)])
+
+
+class ReminderForm(FlaskForm):
+    learners = MultiCheckboxField(_l("Send to"), coerce=int)
+    subject = StringField(_l("Subject"), validators=[InputRequired(_l("Write a subject.")),
+                                                     Length(max=200)])
+    body = TextAreaField(_l("Message"), validators=[InputRequired(_l("Write a message.")),
+                                                    Length(max=5000)],
+                         description=_l("{name}, {cohort}, {course}, {lessons} (the lessons due "
+                                        "and not done) and {link} are filled in for each "
+                                        "learner."))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

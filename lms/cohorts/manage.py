@@ -1,0 +1,259 @@
+"""Running a cohort: creating and editing it (admins), its schedule, members, CSV import, join
+link and reminders (its facilitators), and closing it (admins)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_login import current_user
+
+from lms.access import ADMIN, FACILITATOR, requires
+from lms.cohorts import bp, dashboard, imports, reminders, services
+from lms.cohorts.focus import focus_label
+from lms.cohorts.forms import (
+    ActionForm,
+    AddMemberForm,
+    CohortForm,
+    ConfirmImportForm,
+    ImportForm,
+    ReminderForm,
+    schedule_form,
+)
+from lms.cohorts.models import Cohort
+from lms.cohorts.views import build_dashboard, cohort_for_facilitator, guarded, language
+from lms.courses import services as courses
+from lms.forms import render_form
+
+
+def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
+    form = CohortForm(
+        obj=cohort,
+        courses=[(course.course_id, course.title(language())) for course in courses.list_courses()],
+        facilitators=[(user.id, f"{user.name} ({user.email})")
+                      for user in services.facilitator_candidates()])
+    if cohort is not None and not form.is_submitted():
+        form.facilitator_ids.data = services.facilitator_ids(cohort)
+    return form
+
+
+def _details(form: CohortForm) -> services.CohortDetails:
+    return services.CohortDetails(
+        name=form.name.data or "", slug=form.slug.data or "", focus=form.focus.data or "",
+        course_id=form.course_id.data or "", starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data, requires_signoff=bool(form.requires_signoff.data),
+        facilitator_ids=list(form.facilitator_ids.data or []))
+
+
+def _field_error(form: object, error: services.CohortError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))  # type: ignore[attr-defined]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(ADMIN)
+def create() -> ResponseReturnValue:
+    """Create a cohort; its schedule starts evenly spread and can be adjusted next."""
+    form = _cohort_form()
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(_details(form))
+        except services.CohortError as error:
+            _field_error(form, error)
+        else:
+            flash(gettext("Cohort created. Check the schedule, then add members."), "success")
+            return redirect(url_for("cohorts.edit_schedule", slug=cohort.slug), code=303)
+    return render_form("cohorts/form.html", form, cohort=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@requires(ADMIN)
+def edit(slug: str) -> ResponseReturnValue:
+    """Change a cohort's details."""
+    cohort = guarded(lambda: services.get_cohort(slug))
+    form = _cohort_form(cohort)
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(cohort, _details(form))
+        except services.CohortError as error:
+            _field_error(form, error)
+        else:
+            flash(gettext("Cohort saved."), "success")
+            return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
+    return render_form("cohorts/form.html", form, cohort=cohort,
+                       close_form=ActionForm(formdata=None))
+
+
+@bp.route("/<slug>/close", methods=["POST"])
+@requires(ADMIN)
+def close(slug: str) -> ResponseReturnValue:
+    """Close the cohort: those who completed the course become its graduates."""
+    cohort = guarded(lambda: services.get_cohort(slug))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        graduates = services.close_cohort(cohort)
+    except services.CohortError as error:
+        flash(str(error), "error")
+    else:
+        flash(gettext("Cohort closed: %(count)d graduates.", count=graduates), "success")
+    return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
+
+
+@bp.route("/<slug>/schedule", methods=["GET", "POST"])
+@requires(FACILITATOR)
+def edit_schedule(slug: str) -> ResponseReturnValue:
+    """Set each lesson's due date (evenly spread by default)."""
+    cohort = cohort_for_facilitator(slug)
+    course = courses.get_course(cohort.course_id)
+    titles = [(lesson.lesson_id, lesson.version(language())[0].title) for lesson in course.lessons]
+    current = services.schedule(cohort)
+    form = schedule_form(titles, current)
+    if form.validate_on_submit():
+        due = {lesson_id: form[f"due_{lesson_id.replace('-', '_')}"].data
+               for lesson_id, _ in titles}
+        try:
+            services.set_schedule(cohort, due)
+        except services.CohortError as error:
+            form[f"due_{(error.field or '').replace('-', '_')}"].errors.append(str(error))
+        else:
+            flash(gettext("Schedule saved."), "success")
+            return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
+    return render_form("cohorts/schedule.html", form, cohort=cohort,
+                       default=services.default_schedule(course, cohort.starts_on,
+                                                         cohort.ends_on))
+
+
+@bp.route("/<slug>/members", methods=["GET", "POST"])
+@requires(FACILITATOR)
+def members(slug: str) -> ResponseReturnValue:
+    """Members: add one by one, the join link, and the CSV import."""
+    cohort = cohort_for_facilitator(slug)
+    form = AddMemberForm()
+    if form.validate_on_submit():
+        try:
+            learner, created = services.add_member_by_email(
+                cohort, email=form.email.data, name=form.name.data or "",
+                inviter=current_user, locale=language())
+        except services.CohortError as error:
+            _field_error(form, error)
+        else:
+            flash(gettext("%(name)s was invited and added.", name=learner.name) if created
+                  else gettext("%(name)s was added.", name=learner.name), "success")
+            return redirect(url_for("cohorts.members", slug=slug), code=303)
+    board = build_dashboard(cohort)
+    return render_form("cohorts/members.html", form, cohort=cohort,
+                       rows=dashboard.select_rows(board), action_form=ActionForm(formdata=None),
+                       focus_label=focus_label)
+
+
+@bp.route("/<slug>/members/<int:learner_id>/remove", methods=["POST"])
+@requires(FACILITATOR)
+def remove_member(slug: str, learner_id: int) -> ResponseReturnValue:
+    """Take a learner out of the cohort (their learning records stay)."""
+    cohort = cohort_for_facilitator(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        guarded(lambda: services.remove_member(cohort, learner_id))
+    except services.CohortError as error:
+        flash(str(error), "error")
+    else:
+        flash(gettext("Member removed."), "success")
+    return redirect(url_for("cohorts.members", slug=slug), code=303)
+
+
+@bp.route("/<slug>/join-link", methods=["POST"])
+@requires(FACILITATOR)
+def join_link(slug: str) -> ResponseReturnValue:
+    """Make a new join link (the old one stops working) or switch it off."""
+    cohort = cohort_for_facilitator(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "disable":
+        services.disable_join_code(cohort)
+        flash(gettext("The join link is switched off."), "success")
+    else:
+        services.rotate_join_code(cohort)
+        flash(gettext("A new join link is ready; the old one no longer works."), "success")
+    return redirect(url_for("cohorts.members", slug=slug), code=303)
+
+
+@bp.route("/<slug>/members/import", methods=["GET", "POST"])
+@requires(FACILITATOR)
+def import_members(slug: str) -> ResponseReturnValue:
+    """Upload a CSV file and see what would happen to each line (nothing is written yet)."""
+    cohort = cohort_for_facilitator(slug)
+    form = ImportForm()
+    if form.validate_on_submit():
+        with form.file.data.stream as upload:
+            data = upload.read(imports.MAX_BYTES + 1)
+        try:
+            rows = imports.preview(cohort, data)
+        except services.CohortError as error:
+            form.file.errors = [str(error)]
+        else:
+            return render_template("cohorts/import_preview.html", cohort=cohort, rows=rows,
+                                   statuses=imports, token=imports.sign(cohort, rows),
+                                   confirm_form=ConfirmImportForm(formdata=None))
+    return render_form("cohorts/import.html", form, cohort=cohort)
+
+
+@bp.route("/<slug>/members/import/confirm", methods=["POST"])
+@requires(FACILITATOR)
+def confirm_import(slug: str) -> ResponseReturnValue:
+    """Write every valid row of the preview, in one transaction."""
+    cohort = cohort_for_facilitator(slug)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        added, invited = imports.confirm(cohort, form.token.data, current_user, language())
+    except services.CohortError as error:
+        flash(str(error), "error")
+        return redirect(url_for("cohorts.import_members", slug=slug), code=303)
+    flash(gettext("%(added)d existing accounts added, %(invited)d people invited.",
+                  added=added, invited=invited), "success")
+    return redirect(url_for("cohorts.members", slug=slug), code=303)
+
+
+@bp.route("/<slug>/reminders", methods=["GET", "POST"])
+@requires(FACILITATOR)
+def remind(slug: str) -> ResponseReturnValue:
+    """Write and send a reminder to chosen learners, or to everyone behind."""
+    cohort = cohort_for_facilitator(slug)
+    board = build_dashboard(cohort)
+    course = courses.get_course(cohort.course_id)
+    form = ReminderForm()
+    form.learners.choices = [(row.user_id, row.name) for row in board.rows]
+    if request.method == "GET":
+        subject, body = reminders.default_template()
+        form.subject.data, form.body.data = subject, body
+        wanted = {row.user_id for row in board.rows if row.state == dashboard.BEHIND} \
+            if request.args.get("behind") else set(request.args.getlist("learner", type=int))
+        form.learners.data = [row.user_id for row in board.rows if row.user_id in wanted]
+    if form.validate_on_submit():
+        chosen = [row for row in board.rows if row.user_id in set(form.learners.data or [])]
+        due_titles = {row.user_id: [column.title for column, cell in zip(board.lessons, row.cells,
+                                                                          strict=True)
+                                    if cell == dashboard.CELL_OVERDUE] for row in chosen}
+        try:
+            result = reminders.send(
+                cohort, current_user, chosen, subject=form.subject.data, body=form.body.data,
+                course_title=course.title(language()), due_titles=due_titles,
+                link=url_for("courses.course", course_id=course.course_id, _external=True))
+        except services.CohortError as error:
+            _field_error(form, error)
+        else:
+            message = gettext("Reminder sent to %(count)d learners.", count=len(result.to_send))
+            if result.recently_reminded:
+                message += " " + gettext("%(count)d were already reminded in the last 24 hours "
+                                         "and were skipped.", count=len(result.recently_reminded))
+            flash(message, "success")
+            return redirect(url_for("cohorts.progress", slug=slug), code=303)
+    recent = reminders.recipients(cohort, board.rows).recently_reminded
+    return render_form("cohorts/reminder.html", form, cohort=cohort,
+                       recent={row.user_id for row in recent})

@@ -1,0 +1,91 @@
+"""Cohorts: a group of learners taking a course together on a schedule, led by facilitators."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import UTCDateTime, utcnow
+from lms.extensions import db
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20))  # focus.REGIONAL or focus.THEMATIC
+    focus: Mapped[str] = mapped_column(String(60))  # a code from focus.REGIONS or focus.THEMES
+    course_id: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    # Certificates need the facilitator's sign-off for members of such a cohort.
+    requires_signoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    join_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CohortFacilitator(db.Model):
+    __tablename__ = "cohort_facilitators"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class Membership(db.Model):
+    """A learner in a cohort; a graduate once the cohort closed with the course completed."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),
+                      Index("ix_memberships_user_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graduated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DueDate(db.Model):
+    """When a lesson is due in a cohort's schedule."""
+
+    __tablename__ = "cohort_due_dates"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), primary_key=True)
+    lesson_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date)
+
+
+class FacilitatorNote(db.Model):
+    """A private note by a facilitator about a learner in a cohort (never shown to learners)."""
+
+    __tablename__ = "facilitator_notes"
+    __table_args__ = (Index("ix_facilitator_notes_cohort_learner", "cohort_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reminder(db.Model):
+    """One reminder email sent by a facilitator to one learner (the record of every send)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_cohort_learner", "cohort_id", "learner_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

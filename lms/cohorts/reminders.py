@@ -1,0 +1,81 @@
+"""Reminder emails from a facilitator to learners, each one recorded; at most one a day each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from lms import mail
+from lms.accounts.models import User
+from lms.cohorts.dashboard import LearnerRow
+from lms.cohorts.models import Cohort, Reminder
+from lms.cohorts.services import CohortError
+from lms.db import utcnow
+from lms.extensions import db
+
+QUIET_PERIOD = timedelta(hours=24)
+PLACEHOLDERS = ("name", "cohort", "course", "lessons", "link")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+
+
+def default_template() -> tuple[str, str]:
+    """The suggested subject and text, in the page language; the facilitator edits them."""
+    return (
+        gettext("{cohort}: your next lessons"),
+        gettext("Hello {name},\n\nIn {cohort}, these lessons of {course} are due and not done "
+                "yet:\n{lessons}\n\nYou can continue here: {link}\n\nIf something is in your "
+                "way, reply to your facilitator: we are glad to help."),
+    )
+
+
+@dataclass
+class Recipients:
+    to_send: list[LearnerRow]
+    recently_reminded: list[LearnerRow]
+
+
+def recipients(cohort: Cohort, rows: list[LearnerRow]) -> Recipients:
+    """Split learners into those who can be reminded and those reminded in the last 24 hours."""
+    since = utcnow() - QUIET_PERIOD
+    recent = set(db.session.scalars(select(Reminder.learner_id).where(
+        Reminder.cohort_id == cohort.id, Reminder.sent_at > since,
+        Reminder.learner_id.in_([row.user_id for row in rows]))))
+    return Recipients([row for row in rows if row.user_id not in recent],
+                      [row for row in rows if row.user_id in recent])
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace the known {placeholders}; leave any other text, braces included, as written."""
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def send(cohort: Cohort, sender: User, rows: list[LearnerRow], *, subject: str, body: str,
+         course_title: str, due_titles: dict[int, list[str]], link: str) -> Recipients:
+    """Email each recipient not reminded in the last 24 hours; record every email sent."""
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise CohortError(gettext("Write a subject and a message."), "body")
+    if len(subject) > 200 or len(body) > 5000:
+        raise CohortError(gettext("Keep the subject under 200 characters and the message under "
+                                  "5,000."), "body")
+    if not rows:
+        raise CohortError(gettext("Choose at least one learner to remind."), "learners")
+    split = recipients(cohort, rows)
+    users = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_([row.user_id for row in split.to_send])))}
+    for row in split.to_send:
+        user = users[row.user_id]
+        lessons = "\n".join(f"- {title}" for title in due_titles.get(row.user_id, [])) or "-"
+        values = {"name": user.name, "cohort": cohort.name, "course": course_title,
+                  "lessons": lessons, "link": link}
+        with force_locale(user.locale):
+            message = mail.compose(user.email, fill(subject, values)[:200], fill(body, values))
+        mail.send(message)
+        db.session.add(Reminder(cohort_id=cohort.id, learner_id=user.id, sender_id=sender.id,
+                                subject=message["Subject"], body=fill(body, values)))
+        db.session.commit()  # each email sent is recorded at once, even if a later one fails
+    return split

@@ -1,0 +1,150 @@
+"""Adding members one by one, by join link and from a CSV file (preview, then confirm)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from lms.accounts.models import Role, User
+from lms.cohorts.models import Membership
+from lms.extensions import db
+from tests.cohorts.helpers import make_cohort
+from tests.factories import make_user
+
+
+@pytest.fixture
+def cohort(login_as):  # type: ignore[no-untyped-def]
+    return make_cohort(facilitators=[login_as(Role.FACILITATOR, name="Jelena")], slug="wb")
+
+
+def members() -> set[str]:
+    return set(db.session.scalars(select(User.email).join(Membership,
+                                                          Membership.user_id == User.id)))
+
+
+def upload(client: FlaskClient, content: bytes, name: str = "people.csv"):  # type: ignore[no-untyped-def]
+    # Encoded in memory: the test client would spool a large body to a file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), name)})
+    return client.post("/cohorts/wb/members/import", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_add_existing_and_new_members(client: FlaskClient, cohort, outbox) -> None:
+    make_user(email="ana@example.org", name="Ana")
+    response = client.post("/cohorts/wb/members", data={"email": "ana@example.org"},
+                           follow_redirects=True)
+    assert "Ana was added." in response.text
+    response = client.post("/cohorts/wb/members", data={"email": "new@example.org"})
+    assert response.status_code == 400
+    assert "give the person" in response.text
+    response = client.post("/cohorts/wb/members", data={"email": "new@example.org",
+                                                        "name": "Nouveau Membre"},
+                           follow_redirects=True)
+    assert "Nouveau Membre was invited and added." in response.text
+    assert members() == {"ana@example.org", "new@example.org"}
+    assert "Jelena" in outbox()[-1] and "To: new@example.org" in outbox()[-1]
+    again = client.post("/cohorts/wb/members", data={"email": "ana@example.org"})
+    assert again.status_code == 400 and "Ana is already a member." in again.text
+
+
+def test_join_link_can_be_rotated_and_switched_off(client: FlaskClient, cohort, app) -> None:
+    client.post("/cohorts/wb/join-link", data={"action": "rotate"})
+    page = client.get("/cohorts/wb/members").text
+    link = re.search(r"/cohorts/join/([\w-]+)", page).group(0)
+    learner = app.test_client()
+    with learner.session_transaction() as session:
+        session["_user_id"] = make_user(email="joiner@example.org").get_id()
+    assert "Join the cohort" in learner.get(link).text
+    learner.post(link)
+    assert members() == {"joiner@example.org"}
+    client.post("/cohorts/wb/join-link", data={"action": "rotate"})
+    assert learner.get(link).status_code == 404
+    client.post("/cohorts/wb/join-link", data={"action": "disable"})
+    assert "The join link is off." in client.get("/cohorts/wb/members").text
+
+
+CSV = (
+    "\ufeffemail,name,country,organisation\n"
+    "ana@example.org,Ana Existing,CO,Secretaría\n"
+    "new.person@example.org,Nguyễn Thị Anh,VN,Ministry of Home Affairs\n"
+    "not-an-email,Bad Email,SN,Office\n"
+    "new.person@example.org,Duplicate Row,VN,Ministry\n"
+    "missing@example.org,,SN,Office\n"
+    "formula@example.org,=HYPERLINK(\"http://x\"),SN,Office\n"
+)
+
+
+def test_csv_preview_then_confirm(client: FlaskClient, cohort, outbox) -> None:
+    make_user(email="ana@example.org", name="Ana Existing")
+    response = upload(client, CSV.encode())
+    page = response.text
+    assert "1 new accounts to invite, 1 existing accounts to add, 4 lines with a problem" in page
+    assert "“not-an-email” is not a valid email address" in page
+    assert "the same email as line 3" in page
+    assert "the name is missing" in page
+    assert "like a spreadsheet formula" in page
+    assert members() == set()  # nothing written by the preview
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    response = client.post("/cohorts/wb/members/import/confirm", data={"token": token},
+                           follow_redirects=True)
+    assert "1 existing accounts added, 1 people invited." in response.text
+    assert members() == {"ana@example.org", "new.person@example.org"}
+    invited = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
+    assert (invited.name, invited.country, invited.role) == ("Nguyễn Thị Anh", "VN",
+                                                             Role.LEARNER)
+    assert any("To: new.person@example.org" in message for message in outbox())
+    # Confirming the same preview again adds nobody twice.
+    client.post("/cohorts/wb/members/import/confirm", data={"token": token})
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 2
+
+
+def test_semicolons_are_accepted(client: FlaskClient, cohort) -> None:
+    page = upload(client, b"email;name;country;organisation\nx@example.org;X Person;SN;Org\n").text
+    assert "1 new accounts to invite" in page
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"name,email\nA,a@example.org\n", "The first line must name the columns"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "This is not a CSV file in UTF-8"),
+    (b"", "The file is empty."),
+    (b"email,name,country,organisation\n" + b"a@example.org,A,SN,O\n" * 60_000,
+     "The file is too large"),
+    (b"email,name,country,organisation\n" + b"".join(
+        f"p{n}@example.org,P,SN,O\n".encode() for n in range(5_001)), "more than 5,000 people"),
+    (b"email,name,country,organisation\n", "nobody in it"),
+])
+def test_bad_files_get_a_clear_message_and_write_nothing(client: FlaskClient, cohort,
+                                                         content: bytes, message: str) -> None:
+    response = upload(client, content)
+    assert response.status_code == 400
+    assert message in response.text
+    assert members() == set()
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_a_10_mb_upload_is_refused_before_reading(client: FlaskClient, cohort) -> None:
+    response = upload(client, b"email,name,country,organisation\n" + b"x" * 10_000_000)
+    assert response.status_code == 413
+    assert "The file is too large" in response.text
+    assert members() == set()
+
+
+def test_a_tampered_or_foreign_preview_is_refused(client: FlaskClient, cohort) -> None:
+    response = client.post("/cohorts/wb/members/import/confirm", data={"token": "forged"},
+                           follow_redirects=True)
+    assert "This preview has expired" in response.text
+    assert members() == set()
+
+
+def test_remove_member_keeps_records(client: FlaskClient, cohort) -> None:
+    learner = make_user(name="Leaving")
+    client.post("/cohorts/wb/members", data={"email": learner.email})
+    client.post(f"/cohorts/wb/members/{learner.id}/remove")
+    assert members() == set()
+    assert db.session.get(User, learner.id) is not None
