@@ -37,6 +37,11 @@ def _sort_key(name: str) -> str:
 
 
 @lru_cache(maxsize=8)
+def _country_names(locale: str) -> dict[str, str]:
+    return dict(_countries(locale))
+
+
+@lru_cache(maxsize=8)
 def _countries(locale: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(locale).territories
     pairs = [
@@ -56,9 +61,9 @@ def country_name(code: str | None) -> str:
     """A country's name in the page language; the code itself if unknown."""
     if not code:
         return ""
-    return dict(_countries(str(get_locale()))).get(code, code)
+    return _country_names(str(get_locale())).get(code, code)
 
 
 def is_country(code: str) -> bool:
     """True for a two-letter code of a real country or territory."""
-    return code in dict(_countries("en"))
+    return code in _country_names("en")

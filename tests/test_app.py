@@ -160,3 +160,14 @@ def test_language_switch_needs_the_csrf_token(client: FlaskClient) -> None:
 
 def test_demo_accounts_are_not_present_unless_loaded(app: Flask) -> None:
     assert db.session.scalars(select(User)).all() == []
+
+
+def test_templates_need_no_inline_script_or_style() -> None:
+    """The Content-Security-Policy forbids them: a page using one would silently break."""
+    from lms.config import ROOT
+
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text and "<style" not in text, path
+        assert not re.search(r"\sstyle=\"", text), path
+        assert not re.search(r"\son[a-z]+=\"", text), path

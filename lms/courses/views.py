@@ -62,23 +62,31 @@ def course(course_id: str) -> ResponseReturnValue:
                            progress=services.course_progress(current_user.id, course))
 
 
-def _lesson_body(course: Course, lesson: Lesson, language: str,
-                 errors: dict[str, str]) -> Markup:
-    """The lesson page's content for this learner.
+def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | None = None,
+                 status: int = 200) -> ResponseReturnValue:
+    """A lesson page for the signed-in learner.
 
-    Rendered once per content version, page language and version of the learner's records
-    (bumped by every answer, reflection or completion), then served from memory: re-reading a
-    lesson, the commonest request, runs no query and renders nothing.
+    Rendered once per content version, page language, address and version of the learner's
+    records (bumped by every answer, reflection or completion; the name and role shown in the
+    header are part of the key too), then served from memory: re-reading a lesson, the
+    commonest request, runs no query beyond loading the user and renders nothing. Pages with
+    an error or a one-time message are never cached.
     """
-    cache = current_app.extensions["lms.lesson_html"]
+    language = _language()
     csrf = generate_csrf()
-    key = (services.catalogue().version, course.course_id, lesson.lesson_id, language,
-           session.get("csrf_token"), current_user.id, current_user.records_version)
-    if not errors:
+    cache = current_app.extensions["lms.lesson_html"]
+    cacheable = not errors and "_flashes" not in session
+
+    def key() -> tuple[object, ...]:
+        return (services.catalogue().version, course.course_id, lesson.lesson_id, language,
+                request.full_path, session.get("csrf_token"), current_user.id,
+                current_user.records_version, current_user.name, current_user.role)
+
+    if cacheable:
         with _cache_lock:
-            cached = cache.get(key)
+            cached = cache.get(key())
         if cached is not None:
-            return cached
+            return cached, status
     progress, state = services.open_lesson(current_user.id, course, lesson)
     version, fallback = lesson.version(language)
     position = lesson.position
@@ -86,16 +94,17 @@ def _lesson_body(course: Course, lesson: Lesson, language: str,
         "previous": course.lessons[position - 1] if position > 0 else None,
         "next": course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
     }
-    html = Markup(render_template(  # noqa: S704 - Jinja output, autoescaped
+    body = Markup(render_template(  # noqa: S704 - Jinja output, autoescaped
         "courses/_lesson_body.html", course=course, lesson=lesson, version=version,
         fallback=fallback, language=language, progress=progress, state=state,
-        neighbours=neighbours, errors=errors, csrf=csrf))
-    if not errors:
+        neighbours=neighbours, errors=errors or {}, csrf=csrf))
+    page = render_template("courses/lesson.html", course=course, language=language,
+                           version=version, body=body)
+    if cacheable:
         # Opening the lesson may have recorded a first visit: file under the current version.
-        key = (*key[:-1], current_user.records_version)
         with _cache_lock:
-            cache[key] = html
-    return html
+            cache[key()] = page
+    return page, status
 
 
 _cache_lock = threading.Lock()
@@ -105,14 +114,6 @@ _cache_lock = threading.Lock()
 def _create_cache(setup: BlueprintSetupState) -> None:
     size = setup.app.config.get("LMS_LESSON_CACHE_SIZE", 512)
     setup.app.extensions["lms.lesson_html"] = LRUCache(maxsize=size)
-
-
-def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | None = None,
-                 status: int = 200) -> ResponseReturnValue:
-    language = _language()
-    body = _lesson_body(course, lesson, language, errors or {})
-    return render_template("courses/lesson.html", course=course, language=language,
-                           version=lesson.version(language)[0], body=body), status
 
 
 @bp.route("/<course_id>/<lesson_id>/")

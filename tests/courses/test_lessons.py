@@ -212,3 +212,16 @@ def test_course_page_offers_to_continue(client: FlaskClient, login_as) -> None:
     client.get("/courses/demo/second/")
     page = client.get("/courses/demo/").text
     assert "Continue where you left off<span class=\"visually-hidden\">: A second lesson" in page
+
+
+def test_a_cached_lesson_page_shows_what_changed(client: FlaskClient, login_as) -> None:
+    login_as(name="Ana Before")
+    assert "Ana Before" in client.get(LESSON_URL).text
+    client.post("/account", data={"name": "Ana After", "country": "CO", "organisation": "",
+                                  "locale": "en"})
+    page = client.get(LESSON_URL).text
+    assert "Ana After" in page and "Ana Before" not in page
+    answer(client, "pick", choice="1")
+    assert "Correct." in client.get(LESSON_URL).text
+    client.post("/language", data={"lang": "fr", "next": "/"})
+    assert "<h1>Une première leçon</h1>" in client.get(LESSON_URL).text
