@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from cachetools import LRUCache
 from flask import (
@@ -125,7 +126,18 @@ def lesson(course_id: str, lesson_id: str) -> ResponseReturnValue:
     return _lesson_page(course, lesson)
 
 
-def _back_to(course: Course, lesson: Lesson, anchor: str) -> ResponseReturnValue:
+def _act(course_id: str, lesson_id: str, anchor: str,
+         action: Callable[[Course, Lesson], object]) -> ResponseReturnValue:
+    """Run a learner's action on a lesson, then go back to the part of the page it concerns;
+    a refusal re-renders the page with the message at that part (400)."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    try:
+        action(course, lesson)
+    except services.NotFound:
+        abort(404)
+    except services.CourseError as error:
+        return _lesson_page(course, lesson, errors={anchor: str(error)}, status=400)
     return redirect(url_for("courses.lesson", course_id=course.course_id,
                             lesson_id=lesson.lesson_id, _anchor=anchor), code=303)
 
@@ -134,38 +146,23 @@ def _back_to(course: Course, lesson: Lesson, anchor: str) -> ResponseReturnValue
 @requires(SIGNED_IN)
 def answer(course_id: str, lesson_id: str, quiz_id: str) -> ResponseReturnValue:
     """Check an answer on the server and show the feedback on the lesson page."""
-    course, lesson = _load(course_id, lesson_id)
-    assert lesson is not None
     form = AnswerForm()
     form.validate()
-    try:
+    return _act(course_id, lesson_id, f"quiz-{quiz_id}", lambda course, lesson: (
         services.answer_quiz(current_user.id, course, lesson, quiz_id,
                              request.form.getlist("choice"), request.form.get("answer", ""),
-                             form.attempt.data or "")
-    except services.NotFound:
-        abort(404)
-    except services.CourseError as error:
-        return _lesson_page(course, lesson, errors={f"quiz-{quiz_id}": str(error)}, status=400)
-    return _back_to(course, lesson, f"quiz-{quiz_id}")
+                             form.attempt.data or "")))
 
 
 @bp.route("/<course_id>/<lesson_id>/reflection/<reflection_id>", methods=["POST"])
 @requires(SIGNED_IN)
 def reflect(course_id: str, lesson_id: str, reflection_id: str) -> ResponseReturnValue:
     """Save the learner's private reflection."""
-    course, lesson = _load(course_id, lesson_id)
-    assert lesson is not None
     form = ReflectionForm()
     form.validate()
-    try:
+    return _act(course_id, lesson_id, f"reflection-{reflection_id}", lambda course, lesson: (
         services.save_reflection(current_user.id, course, lesson, reflection_id,
-                                 form.text.data or "")
-    except services.NotFound:
-        abort(404)
-    except services.CourseError as error:
-        return _lesson_page(course, lesson, errors={f"reflection-{reflection_id}": str(error)},
-                            status=400)
-    return _back_to(course, lesson, f"reflection-{reflection_id}")
+                                 form.text.data or "")))
 
 
 @bp.route("/<course_id>/<lesson_id>/done", methods=["POST"])
