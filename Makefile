@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
+	$(FLASK) lms generate-signing-key --if-missing
 	$(FLASK) lms demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from lms import demo
 from lms.accounts.cli import create_admin
+from lms.certificates.cli import generate_signing_key, render_certificates
 from lms.courses.cli import check_content
 
 # Also registered as a Flask plugin command (pyproject.toml), so that `flask lms check-content`
@@ -14,6 +15,8 @@ from lms.courses.cli import check_content
 lms_cli = AppGroup("lms", help="Open Government learning platform commands.")
 lms_cli.add_command(create_admin)
 lms_cli.add_command(check_content)
+lms_cli.add_command(generate_signing_key)
+lms_cli.add_command(render_certificates)
 
 
 @lms_cli.command("demo")

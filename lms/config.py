@@ -33,6 +33,7 @@ class Config:
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
+        self._env = env
         self.LMS_ENV = env.get("LMS_ENV", "development")
         self.INSTANCE_PATH = Path(env.get("LMS_INSTANCE_PATH", ROOT / "instance"))
         self.SECRET_KEY = env.get("LMS_SECRET_KEY") or env.get("SECRET_KEY") or DEV_SECRET_KEY
@@ -49,6 +50,11 @@ class Config:
         self.LMS_LESSON_CACHE_SIZE = int(env.get("LMS_LESSON_CACHE_SIZE", "512"))
         self.LMS_INACTIVE_DAYS = int(env.get("LMS_INACTIVE_DAYS", "14"))
         self.LMS_CONTENT_PATH = Path(env.get("LMS_CONTENT_PATH", ROOT / "content"))
+        self.LMS_SIGNING_KEY_PATH = Path(env.get("LMS_SIGNING_KEY_PATH",
+                                                 self.INSTANCE_PATH / "signing-key.json"))
+        self.LMS_BASE_URL = env.get("LMS_BASE_URL", "http://127.0.0.1:5000")
+        self.LMS_ISSUER_NAME = env.get("LMS_ISSUER_NAME", "Open Government Learning")
+        self.LMS_VERIFY_LIMIT = env.get("LMS_VERIFY_LIMIT", "30 per minute; 300 per hour")
         self.LMS_REGISTRATION = env.get("LMS_REGISTRATION", "open")
         self.LMS_PASSWORD_RESET_MAX_AGE = int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600"))
         self.LMS_INVITATION_MAX_AGE = int(env.get("LMS_INVITATION_MAX_AGE", str(14 * 24 * 3600)))
@@ -76,13 +82,21 @@ class Config:
         """Refuse settings that would be unsafe in production."""
         if self.LMS_REGISTRATION not in ("open", "invite"):
             raise ConfigError("LMS_REGISTRATION must be 'open' or 'invite'")
-        if self.LMS_ENV == "production" and (
-            self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32
-        ):
+        if self.LMS_ENV != "production":
+            return
+        if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32:
             raise ConfigError(
                 "LMS_ENV=production needs LMS_SECRET_KEY: a random value of 32 characters or more "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
+        if "LMS_BASE_URL" not in self._env:
+            raise ConfigError("LMS_ENV=production needs LMS_BASE_URL, the site's public address "
+                              "(it is written into every certificate)")
+        if not Path(self.LMS_SIGNING_KEY_PATH).is_file():
+            raise ConfigError(
+                f"LMS_ENV=production needs the certificate signing key at "
+                f"{self.LMS_SIGNING_KEY_PATH} (LMS_SIGNING_KEY_PATH): create it once with "
+                "'flask --app wsgi lms generate-signing-key' and keep it out of the repository")
 
 
 class TestConfig(Config):

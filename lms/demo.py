@@ -77,7 +77,7 @@ class DemoCohort:
 DEMO_COHORTS = (
     DemoCohort("western-balkans-2026", "Western Balkans 2026", "western-balkans",
                ("facilitator@demo.test",), 35, 70, False, {
-                   "learner@demo.test": (3, 1), "arben.krasniqi@demo.test": (5, 2),
+                   "learner@demo.test": (7, 1), "arben.krasniqi@demo.test": (5, 2),
                    "elira.hoxha@demo.test": (1, 20), "nikola.petrovski@demo.test": (2, 6),
                    "oksana.bondar@demo.test": (7, 3), "lukasz.nowak@demo.test": (0, 0)}),
     DemoCohort("afrique-francophone-2026", "Afrique francophone 2026", "francophone-africa",
@@ -113,7 +113,40 @@ def load_demo() -> list[DemoPerson]:
     db.session.commit()
     if created:
         load_cohorts()
+        load_certificates()
     return created
+
+
+def load_certificates() -> None:
+    """Certificates in every state: active, revoked and superseded (needs the signing key)."""
+    from lms.certificates import services as certificates
+
+    try:
+        certificates.signing_key()
+    except certificates.CertificateError:
+        return  # `make run` creates the key first; without it there are no demo certificates
+    from lms.courses import services as courses
+
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    # First issued with the name typed without its accents, then corrected: superseded.
+    anh = users["anh.nguyen@demo.test"]
+    rule = certificates.eligibility(anh.id, courses.get_course("open-government-101"))
+    if rule.eligible:
+        certificates.issue(anh, courses.get_course("open-government-101"), cohort=rule.cohort,
+                           actor_id=None, holder_name="Nguyen Thi Anh")
+    for email in ("learner@demo.test", "alumna@demo.test", "camila.rojas@demo.test",
+                  "oksana.bondar@demo.test"):
+        certificates.issue_if_eligible(users[email].id, "open-government-101")
+    admin = users["admin@demo.test"]
+    revoked = certificates.active_certificate(users["camila.rojas@demo.test"].id,
+                                              "open-government-101")
+    if revoked is not None:
+        certificates.revoke(revoked, admin, "Issued in error during the pilot.",
+                            "Demo data: a revoked certificate.")
+    renamed = certificates.active_certificate(anh.id, "open-government-101")
+    if renamed is not None and renamed.holder_name == "Nguyen Thi Anh":
+        certificates.reissue(renamed, admin, "Nguyễn Thị Anh")
+
 
 
 def load_cohorts() -> None:

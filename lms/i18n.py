@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -24,6 +24,8 @@ def N_(message: str) -> str:
 
 def select_locale() -> str:
     """The page language: the switcher's choice, then the account's, then the browser's."""
+    if not has_request_context():  # commands and background work: English unless forced
+        return LANGUAGES[0]
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

@@ -68,6 +68,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
+@pytest.fixture(scope="session")
+def signing_key_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One issuer key for the session (made by the same code as the CLI command)."""
+    from lms.certificates import credentials
+
+    path = tmp_path_factory.mktemp("keys") / "signing-key.json"
+    credentials.key_to_file(credentials.generate_key(), path)
+    return path
+
+
 @pytest.fixture
 def app_settings() -> dict[str, object]:
     """Settings for the test app; a test module may override this fixture."""
@@ -76,10 +86,11 @@ def app_settings() -> dict[str, object]:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest,
-        app_settings: dict[str, object]) -> Iterator[Flask]:
+        app_settings: dict[str, object], signing_key_path: Path) -> Iterator[Flask]:
     """The app bound to the test database, inside an app context; tables emptied afterwards."""
     marker = request.node.get_closest_marker("app_config")
-    settings = {**app_settings, **(marker.kwargs if marker else {})}
+    settings = {"LMS_SIGNING_KEY_PATH": signing_key_path, "LMS_BASE_URL": "http://localhost",
+                **app_settings, **(marker.kwargs if marker else {})}
     app = create_app(TestConfig(database_url, tmp_path / "instance", **settings))
     app.test_client_class = IsolatedClient
     with app.app_context():

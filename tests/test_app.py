@@ -105,8 +105,21 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
         create_app(Config({"LMS_ENV": "production", "LMS_SECRET_KEY": "short"}))
 
 
+def test_production_needs_a_base_url_and_the_signing_key(tmp_path) -> None:
+    settings = {"LMS_ENV": "production", "LMS_SECRET_KEY": "k" * 40,
+                "LMS_INSTANCE_PATH": str(tmp_path)}
+    with pytest.raises(ConfigError, match="LMS_BASE_URL"):
+        create_app(Config(settings))
+    with pytest.raises(ConfigError, match="generate-signing-key"):
+        create_app(Config({**settings, "LMS_BASE_URL": "https://learn.example.org"}))
+
+
 def test_production_sets_secure_cookies(tmp_path) -> None:
+    from lms.certificates import credentials
+
+    credentials.key_to_file(credentials.generate_key(), tmp_path / "signing-key.json")
     app = create_app(Config({"LMS_ENV": "production", "LMS_SECRET_KEY": "k" * 40,
+                             "LMS_BASE_URL": "https://learn.example.org",
                              "LMS_INSTANCE_PATH": str(tmp_path)}))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

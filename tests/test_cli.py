@@ -75,3 +75,13 @@ def test_demo_cohorts_make_a_lively_dashboard(app: Flask, runner) -> None:
     page = client.get(f"/cohorts/{run_by_facilitator[0].slug}/progress").text
     for state in ("On track", "Behind", "Inactive", "Completed"):
         assert f"{state}</span>" in page, state
+
+
+def test_demo_certificates_show_every_state(app: Flask, runner) -> None:
+    from lms.certificates.models import Certificate
+
+    runner.invoke(args=["lms", "demo"])
+    learner = db.session.scalar(select(User).where(User.email == "learner@demo.test"))
+    states = db.session.execute(select(Certificate.user_id, Certificate.status)).all()
+    assert [status for user_id, status in states if user_id == learner.id] == ["active"]
+    assert {"active", "revoked", "superseded"} <= {status for _, status in states}

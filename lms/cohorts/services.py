@@ -17,6 +17,7 @@ from lms.courses import services as courses
 from lms.courses.content import Course
 from lms.database import insert_or_ignore
 from lms.db import utcnow
+from lms.events import course_standing_changed
 from lms.extensions import db
 
 
@@ -369,6 +370,7 @@ def sign_off(cohort: Cohort, learner_id: int, facilitator: User, confirmed: bool
         membership.signed_off_at = None
         membership.signed_off_by = None
     db.session.commit()
+    course_standing_changed.send(None, user_id=learner_id, course_id=cohort.course_id)
 
 
 def close_cohort(cohort: Cohort) -> int:

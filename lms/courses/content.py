@@ -34,7 +34,8 @@ from lms.courses.markup import (
 )
 
 COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
-               "licence", "pass_mark", "lessons")
+               "licence", "pass_mark", "lessons", "certificate")
+CERTIFICATE_KEYS = ("programme", "signatories", "valid_years")
 REQUIRED_COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "licence",
                         "pass_mark", "lessons")
 FRONT_MATTER_KEYS = ("title", "minutes", "summary", "sources")
@@ -124,6 +125,19 @@ class Lesson:
         return list(self.versions[self.default_language].reflections)
 
 
+@dataclass(frozen=True)
+class CertificateRule:
+    """What a course's certificate says beyond the course: programme, signatories, validity.
+
+    Earning it always takes every lesson done (each with its checks answered correctly) and, for
+    members of a cohort that requires it, the facilitator's sign-off.
+    """
+
+    programme: dict[str, str]
+    signatories: tuple[tuple[str, dict[str, str]], ...]  # (name, title by language)
+    valid_years: int | None
+
+
 @dataclass
 class Course:
     course_id: str
@@ -136,6 +150,7 @@ class Course:
     pass_mark: int
     lessons: list[Lesson]
     folder: Path
+    certificate: CertificateRule = CertificateRule({}, (), None)
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles[self.default_language]
@@ -287,6 +302,7 @@ class _CourseLoader:
                         (settings.get("objectives") or {}).items()},
             licence=str(settings["licence"]), pass_mark=int(settings["pass_mark"]),
             lessons=lessons, folder=self.folder,
+            certificate=_certificate_rule(settings.get("certificate") or {}),
         )
 
     def _error_count(self) -> int:
@@ -336,6 +352,9 @@ class _CourseLoader:
         if not isinstance(lessons, list) or not lessons:
             report.error(lines["lessons"], "lessons", "lessons must be a list of lesson ids")
             return False
+        certificate = settings.get("certificate")
+        if certificate is not None:
+            ok = _check_certificate(certificate, lines.get("certificate", 1), report) and ok
         seen: set[str] = set()
         for position, lesson_id in enumerate(lessons):
             if lesson_id in seen:
@@ -344,6 +363,37 @@ class _CourseLoader:
                 ok = False
             seen.add(lesson_id)
         return ok
+
+
+def _check_certificate(certificate: object, line: int, report: Reporter) -> bool:
+    if not isinstance(certificate, dict):
+        report.error(line, "certificate", "certificate must be a mapping (programme, "
+                     "signatories, valid_years)")
+        return False
+    ok = True
+    for key in certificate:
+        if key not in CERTIFICATE_KEYS:
+            report.error(line, "unknown-key", f"unknown key '{key}' in certificate"
+                         f"{did_you_mean(key, CERTIFICATE_KEYS)}")
+            ok = False
+    signatories = certificate.get("signatories") or []
+    if not isinstance(signatories, list) or not all(
+            isinstance(item, dict) and item.get("name") for item in signatories):
+        report.error(line, "certificate", "signatories must be a list of {name, title}")
+        ok = False
+    valid_years = certificate.get("valid_years")
+    if valid_years is not None and (not isinstance(valid_years, int) or valid_years <= 0):
+        report.error(line, "certificate", "valid_years must be a whole number of years, or left "
+                     "out for certificates that do not expire")
+        ok = False
+    return ok
+
+
+def _certificate_rule(certificate: dict[str, Any]) -> CertificateRule:
+    titles = [(str(item["name"]), dict(item.get("title") or {}))
+              for item in certificate.get("signatories") or []]
+    return CertificateRule(dict(certificate.get("programme") or {}), tuple(titles),
+                           certificate.get("valid_years"))
 
 
 def _read_yaml_mapping(text: str, first_line: int,

@@ -16,6 +16,7 @@ from lms.courses.markup import answer_is_correct
 from lms.courses.models import LessonProgress, QuizAttempt, Reflection
 from lms.database import insert_or_ignore, insert_or_update
 from lms.db import utcnow
+from lms.events import course_standing_changed
 from lms.extensions import db
 
 REFLECTION_MAX_LENGTH = 10_000
@@ -286,6 +287,7 @@ def mark_done(user_id: int, course: Course, lesson: Lesson) -> datetime:
     )
     _records_changed(user_id)
     db.session.commit()
+    course_standing_changed.send(None, user_id=user_id, course_id=course.course_id)
     return db.session.scalar(select(LessonProgress.completed_at).where(
         LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id,
         LessonProgress.lesson_id == lesson.lesson_id)) or now

@@ -58,9 +58,14 @@ def catalogue() -> ResponseReturnValue:
 @requires(SIGNED_IN)
 def course(course_id: str) -> ResponseReturnValue:
     """A course: summary, objectives, lessons with the learner's state, where to continue."""
+    from lms.certificates import services as certificates  # certificates build on courses
+
     course, _ = _load(course_id)
-    return render_template("courses/course.html", course=course, language=_language(),
-                           progress=services.course_progress(current_user.id, course))
+    return render_template(
+        "courses/course.html", course=course, language=_language(),
+        progress=services.course_progress(current_user.id, course),
+        certificate=certificates.active_certificate(current_user.id, course.course_id),
+        rule=certificates.eligibility(current_user.id, course))
 
 
 def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | None = None,

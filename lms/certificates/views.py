@@ -1,0 +1,264 @@
+"""Certificates: my certificates and their PDFs, public verification, the issuer's keys and
+revocation list, administration, and a cohort's certificates for its facilitators."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from urllib.parse import urlencode
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import or_, select
+from wtforms import StringField, TextAreaField
+
+from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
+from lms.certificates import bp, codes, services
+from lms.certificates.models import Certificate, CertificateEvent
+from lms.cohorts.views import cohort_for_facilitator
+from lms.extensions import db, limiter
+
+
+def _verify_limit() -> str:
+    return current_app.config["LMS_VERIFY_LIMIT"]
+
+
+def _mine_or_404(code: str) -> Certificate:
+    certificate = services.find(code)
+    if certificate is None:
+        abort(404)
+    try:
+        services.ensure_holder_or_admin(current_user, certificate)
+    except services.CertificateError:
+        abort(404)  # others may not even learn that it exists
+    return certificate
+
+
+@bp.route("/certificates/")
+@requires(SIGNED_IN)
+def mine() -> ResponseReturnValue:
+    """My certificates."""
+    certificates = db.session.scalars(select(Certificate).where(
+        Certificate.user_id == current_user.id).order_by(Certificate.issued_at.desc())).all()
+    return render_template("certificates/mine.html", certificates=certificates, codes=codes,
+                           state=services.state)
+
+
+@bp.route("/certificates/<code>.pdf")
+@requires(SIGNED_IN)
+def download(code: str) -> ResponseReturnValue:
+    """The certificate's PDF, for its holder and admins."""
+    certificate = _mine_or_404(code)
+    document = services.pdf(certificate, current_user)
+    return Response(document, mimetype="application/pdf", headers={
+        "Content-Disposition":
+            f'attachment; filename="certificate-{codes.display(certificate.code)}.pdf"',
+        "Cache-Control": "private, max-age=3600"})
+
+
+class VerifyForm(FlaskForm):
+    code = StringField()
+
+
+class UploadForm(FlaskForm):
+    file = FileField()
+
+
+@bp.route("/verify/", methods=["GET"])
+@public
+def verify_form() -> ResponseReturnValue:
+    """Type a code to check a certificate."""
+    typed = request.args.get("code", "").strip()
+    if typed:
+        return redirect(url_for("certificates.verify", code=typed[:40]), code=303)
+    return render_template("certificates/verify_form.html")
+
+
+def _linkedin_url(certificate: Certificate) -> str:
+    verify_url = url_for("certificates.verify", code=codes.display(certificate.code),
+                         _external=True)
+    query = urlencode({
+        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
+        "organizationName": current_app.config["LMS_ISSUER_NAME"],
+        "issueYear": certificate.issued_at.year, "issueMonth": certificate.issued_at.month,
+        "certUrl": verify_url, "certId": codes.display(certificate.code)})
+    return f"https://www.linkedin.com/profile/add?{query}"
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@public
+@limiter.limit(_verify_limit)
+def verify(code: str) -> ResponseReturnValue:
+    """Anyone checks a certificate: its state in words, and whether a PDF is the issued one."""
+    certificate = services.find(code)
+    state = services.state(certificate)
+    upload = UploadForm()
+    upload_result = None
+    if request.method == "POST":
+        if certificate is None or not upload.validate_on_submit() or not upload.file.data:
+            upload_result = "missing"
+        else:
+            with upload.file.data.stream as stream:
+                upload_result = "same" if services.same_pdf(certificate, stream.read(
+                    4 * 1024 * 1024)) else "different"
+    status = 404 if certificate is None else 200
+    return render_template(
+        "certificates/verify.html", certificate=certificate, state=state, typed=code[:40],
+        codes=codes, successor=services.successor(certificate) if certificate else None,
+        linkedin_url=_linkedin_url(certificate) if certificate else None,
+        upload_result=upload_result, issuer_name=current_app.config["LMS_ISSUER_NAME"],
+    ), status
+
+
+@bp.route("/verify/<code>.json")
+@public
+@limiter.limit(_verify_limit)
+def verify_json(code: str) -> ResponseReturnValue:
+    """The state and the signed credential, for machines."""
+    certificate = services.find(code)
+    state = services.state(certificate)
+    if certificate is None:
+        return {"state": state}, 404
+    body: dict[str, object] = {"state": state, "code": codes.display(certificate.code),
+                               "credential": _json(certificate.credential)}
+    if certificate.revoked_at:
+        body["revoked_at"] = certificate.revoked_at.isoformat()
+        body["revocation_reason"] = certificate.revocation_reason
+    successor = services.successor(certificate)
+    if successor is not None:
+        body["superseded_by"] = codes.display(successor.code)
+    return body
+
+
+def _json(text: str) -> object:
+    import json
+
+    return json.loads(text)
+
+
+@bp.route("/issuer")
+@public
+def issuer() -> ResponseReturnValue:
+    """The issuer profile with the public key that verifies our credentials."""
+    try:
+        return services.issuer_document()
+    except services.CertificateError:
+        abort(503)
+
+
+@bp.route("/credentials/status/1")
+@public
+def status_list() -> ResponseReturnValue:
+    """The signed revocation list every credential points to."""
+    try:
+        return Response(services.status_list(), mimetype="application/vc+ld+json")
+    except services.CertificateError:
+        abort(503)
+
+
+# --- administration ------------------------------------------------------------------------------
+
+class RevokeForm(FlaskForm):
+    reason = StringField()
+    note = TextAreaField()
+
+
+class ReissueForm(FlaskForm):
+    holder_name = StringField()
+
+
+@bp.route("/admin/certificates")
+@requires(ADMIN)
+def admin_list() -> ResponseReturnValue:
+    """Find certificates by code or holder's name."""
+    query = request.args.get("q", "").strip()[:100]
+    statement = select(Certificate).order_by(Certificate.issued_at.desc()).limit(100)
+    if query:
+        code = codes.normalise(query)
+        statement = statement.where(or_(Certificate.code == (code or "-"),
+                                        Certificate.holder_name.ilike(f"%{query}%")))
+    return render_template("certificates/admin_list.html", query=query, codes=codes,
+                           certificates=db.session.scalars(statement).all(),
+                           state=services.state)
+
+
+@bp.route("/admin/certificates/<code>", methods=["GET", "POST"])
+@requires(ADMIN)
+def admin_show(code: str) -> ResponseReturnValue:
+    """One certificate's record and history; revoke it, or reissue it under a corrected name."""
+    certificate = services.find(code)
+    if certificate is None:
+        abort(404)
+    revoke_form, reissue_form = RevokeForm(), ReissueForm()
+    error = None
+    if request.method == "POST" and revoke_form.validate_on_submit():
+        try:
+            if request.form.get("action") == "reissue":
+                replacement = services.reissue(certificate, current_user,
+                                               reissue_form.holder_name.data or "")
+                flash(gettext("Reissued as %(code)s.", code=codes.display(replacement.code)),
+                      "success")
+                return redirect(url_for("certificates.admin_show",
+                                        code=codes.display(replacement.code)), code=303)
+            services.revoke(certificate, current_user, revoke_form.reason.data or "",
+                            revoke_form.note.data or "")
+            flash(gettext("Certificate revoked."), "success")
+            return redirect(url_for("certificates.admin_show",
+                                    code=codes.display(certificate.code)), code=303)
+        except services.CertificateError as problem:
+            error = str(problem)
+    events = db.session.scalars(select(CertificateEvent).where(
+        CertificateEvent.certificate_id == certificate.id).order_by(CertificateEvent.id)).all()
+    return render_template("certificates/admin_show.html", certificate=certificate,
+                           events=events, codes=codes, state=services.state(certificate),
+                           error=error), 400 if error else 200
+
+
+# --- a cohort's certificates ---------------------------------------------------------------------
+
+@bp.route("/cohorts/<slug>/certificates", methods=["GET", "POST"])
+@requires(FACILITATOR)
+def cohort_certificates(slug: str) -> ResponseReturnValue:
+    """Who will get a certificate and who will not (and why); then issue them all at once."""
+    cohort = cohort_for_facilitator(slug)
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        try:
+            issued = services.issue_for_cohort(cohort, current_user)
+        except services.CertificateError as problem:
+            flash(str(problem), "error")
+        else:
+            flash(gettext("%(count)d certificates issued. Their PDFs are made when first "
+                          "downloaded.", count=issued), "success")
+        return redirect(url_for("certificates.cohort_certificates", slug=slug), code=303)
+    return render_template("certificates/cohort.html", cohort=cohort, codes=codes,
+                           lines=services.cohort_review(cohort))
+
+
+@bp.route("/cohorts/<slug>/certificates.zip")
+@requires(FACILITATOR)
+def cohort_zip(slug: str) -> ResponseReturnValue:
+    """Every active certificate of the cohort, as one ZIP of PDFs."""
+    cohort = cohort_for_facilitator(slug)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for line in services.cohort_review(cohort):
+            if line.certificate is not None:
+                document = services.pdf(line.certificate, current_user)
+                archive.writestr(f"{codes.display(line.certificate.code)}.pdf", document)
+    return Response(buffer.getvalue(), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{cohort.slug}-certificates.zip"'})
