@@ -39,7 +39,7 @@ class LessonColumn:
     due_on: date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class LearnerRow:
     user_id: int
     name: str
@@ -54,7 +54,7 @@ class LearnerRow:
     attempts: int
     last_activity: datetime | None
     state: str
-    cells: list[str]
+    cells: tuple[str, ...]
     signed_off: bool
     graduated: bool
 
@@ -162,7 +162,8 @@ def build(cohort: Cohort, course: Course, language: str, *, today: date,
             user_id=user_id, name=name, email=email, country=country or "",
             organisation=organisation, joined_at=joined_at, done=done, total=len(lessons),
             checks_passed=passed, checks_total=checks_total, attempts=attempts,
-            last_activity=last, state=state, cells=cells, signed_off=signed_off_at is not None,
+            last_activity=last, state=state, cells=tuple(cells),
+            signed_off=signed_off_at is not None,
             graduated=graduated_at is not None))
     summary = {state: sum(row.state == state for row in rows) for state in STATES}
     return Dashboard(cohort, lessons, rows, today, inactive_days, summary)
