@@ -245,3 +245,33 @@ def test_the_course_page_says_what_remains(client: FlaskClient, login_as) -> Non
         f"/courses/{COURSE}/").text
     complete(learner)
     assert "You earned the certificate of this course." in client.get(f"/courses/{COURSE}/").text
+
+
+def test_simultaneous_issuing_keeps_one_active_certificate(app) -> None:
+    import threading
+
+    learner = make_user()
+    complete(learner, 6)
+    course = courses.get_course(COURSE)
+    barrier = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def issue() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                user = db.session.get(type(learner), learner.id)
+                services.issue(user, course, cohort=None, actor_id=None)
+            except BaseException as error:  # noqa: BLE001 - reported below
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=issue) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert db.session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.user_id == learner.id, Certificate.status == "active")) == 1
