@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
@@ -402,8 +402,3 @@ def _signed_status_list(key_path: str, base: str, issuer_name: str,
         revoked_indexes=set(revoked))
     signed = credentials.sign(unsigned, _load_key(key_path), f"{base}/issuer#key-1", now)
     return json.dumps(signed, ensure_ascii=False)
-
-
-def count_active() -> int:
-    return db.session.scalar(select(func.count()).select_from(Certificate)
-                             .where(Certificate.status == ACTIVE)) or 0
