@@ -56,8 +56,7 @@ class Eligibility:
     def eligible(self) -> bool:
         return not (self.lessons_remaining or self.checks_remaining or self.signoff_missing_in)
 
-    def explain(self) -> str:
-        """In words, for the learner: '2 lessons and your facilitator's sign-off remain'."""
+    def _missing(self, signoff: str) -> str:
         parts = []
         if self.lessons_remaining:
             parts.append(ngettext("%(num)d lesson", "%(num)d lessons", self.lessons_remaining))
@@ -65,12 +64,23 @@ class Eligibility:
             parts.append(ngettext("%(num)d knowledge check", "%(num)d knowledge checks",
                                   self.checks_remaining))
         if self.signoff_missing_in:
-            parts.append(gettext("your facilitator's sign-off"))
-        if not parts:
+            parts.append(signoff)
+        if len(parts) < 2:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " " + gettext("and") + " " + parts[-1]
+
+    def explain(self) -> str:
+        """In words, for the learner: '2 lessons and your facilitator's sign-off remain'."""
+        missing = self._missing(gettext("your facilitator's sign-off"))
+        if not missing:
             return gettext("You have met every condition for the certificate.")
-        listed = parts[0] if len(parts) == 1 else (
-            ", ".join(parts[:-1]) + " " + gettext("and") + " " + parts[-1])
-        return gettext("%(what)s remain before your certificate.", what=listed)
+        return gettext("%(what)s remain before your certificate.", what=missing)
+
+    def explain_to_facilitator(self) -> str:
+        """In words, for the cohort's facilitators: 'Still needed: 2 lessons'."""
+        # Not nested in the call below: Babel would not extract a gettext inside a gettext.
+        signoff = gettext("your sign-off of their participation")
+        return gettext("Still needed: %(what)s.", what=self._missing(signoff))
 
 
 def eligibility(user_id: int, course: Course) -> Eligibility:
