@@ -26,12 +26,17 @@ def _signin_limit() -> str:
     return current_app.config["LMS_SIGNIN_LIMIT"]
 
 
-def _start_session(user: User, remember: bool = False) -> None:
-    """Sign in, keeping only the language choice from the anonymous session."""
+def _fresh_session() -> None:
+    """Empty the session (nothing carries over between people) but keep the language chosen."""
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    """Sign in with a fresh session."""
+    _fresh_session()
     login_user(user, remember=remember)
 
 
@@ -61,11 +66,8 @@ def logout() -> ResponseReturnValue:
     """Sign out (POST); GET shows a button, since a link must not change state."""
     if request.method == "POST":
         if current_user.is_authenticated:
-            language = session.get("lang")
             logout_user()
-            session.clear()
-            if language:
-                session["lang"] = language
+            _fresh_session()
             flash(gettext("You are signed out."), "success")
         return redirect(url_for("pages.home"))
     return render_template("accounts/logout.html")

@@ -27,6 +27,7 @@ from lms.certificates.models import (
     CertificateEvent,
     CertificatePdf,
 )
+from lms.certificates.pdf import CertificateView, render_certificate
 from lms.cohorts.models import Cohort, Membership
 from lms.courses import services as courses
 from lms.courses.content import Course
@@ -309,10 +310,8 @@ def ensure_holder_or_admin(user: User, certificate: Certificate) -> None:
         raise CertificateError(gettext("This certificate belongs to someone else."))
 
 
-def certificate_view(certificate: Certificate) -> object:
+def certificate_view(certificate: Certificate) -> CertificateView:
     """The plain values the PDF template receives (never a database object)."""
-    from lms.certificates.pdf import CertificateView
-
     course = courses.get_course(certificate.course_id)
     language = certificate.language
     rule = course.certificate
@@ -332,8 +331,6 @@ def certificate_view(certificate: Certificate) -> object:
 
 def render(certificate: Certificate) -> bytes:
     """Render the PDF (deterministic: the same certificate gives the same bytes)."""
-    from lms.certificates.pdf import render_certificate
-
     return render_certificate(certificate_view(certificate), certificate.credential.encode())
 
 

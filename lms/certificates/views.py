@@ -4,6 +4,7 @@ revocation list, administration, and a cohort's certificates for its facilitator
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from urllib.parse import urlencode
 
@@ -133,7 +134,7 @@ def verify_json(code: str) -> ResponseReturnValue:
     if certificate is None:
         return {"state": state}, 404
     body: dict[str, object] = {"state": state, "code": codes.display(certificate.code),
-                               "credential": _json(certificate.credential)}
+                               "credential": json.loads(certificate.credential)}
     if certificate.revoked_at:
         body["revoked_at"] = certificate.revoked_at.isoformat()
         body["revocation_reason"] = certificate.revocation_reason
@@ -141,12 +142,6 @@ def verify_json(code: str) -> ResponseReturnValue:
     if successor is not None:
         body["superseded_by"] = codes.display(successor.code)
     return body
-
-
-def _json(text: str) -> object:
-    import json
-
-    return json.loads(text)
 
 
 @bp.route("/issuer")

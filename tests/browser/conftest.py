@@ -71,8 +71,10 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A busy 2-core CI machine can take more than the default 5 s to show a page.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -85,7 +87,7 @@ def browser():  # type: ignore[no-untyped-def]
 def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     try:
         yield page
     finally:
