@@ -32,7 +32,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import accounts, certificates, cohorts, courses, pages, web
+    from lms import accounts, alumni, certificates, cohorts, courses, pages, web
     from lms.cli import lms_cli
 
     web.init_app(app)
@@ -42,6 +42,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(courses.bp)
     app.register_blueprint(cohorts.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(alumni.bp)
     app.cli.add_command(lms_cli)
     return app
 
@@ -71,13 +72,14 @@ def _init_extensions(app: Flask) -> None:
 
     from lms import access, database
     from lms.accounts.services import load_user
+    from lms.db import include_object
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import N_, select_locale
 
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=include_object)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

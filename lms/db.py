@@ -43,3 +43,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+# Database objects made by hand-written DDL, not by the models (the alumni full-text index:
+# an FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL).
+UNMODELLED_PREFIXES = ("alumni_search", "ix_alumni_listings_document")
+
+
+def include_object(item: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    """Alembic filter: leave the hand-written full-text objects out of model comparisons."""
+    return not (reflected and compare_to is None and name is not None
+                and name.startswith(UNMODELLED_PREFIXES))

@@ -69,3 +69,49 @@ def country_name(code: str | None) -> str:
 def is_country(code: str) -> bool:
     """True for a two-letter code of a real country or territory."""
     return code in _country_names("en")
+
+
+# Languages an alumnus can say they speak: the programmes' working languages and those of
+# their regions. Codes are stored; names come from Babel in the page language.
+SPOKEN_LANGUAGES = ("ar", "bs", "en", "es", "fr", "hr", "hy", "id", "ka", "mg", "mk", "pt",
+                    "ro", "ru", "sq", "sr", "sw", "tl", "uk", "vi", "wo")
+
+
+def spoken_language_name(code: str, locale: str | None = None) -> str:
+    """A spoken language's name in the page language ("French", "français")."""
+    name = Locale.parse(code).get_display_name(locale or str(get_locale())) or code
+    return name[:1].upper() + name[1:]
+
+
+def spoken_language_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs for the spoken languages, sorted by name in the page language."""
+    pairs = [(code, spoken_language_name(code)) for code in SPOKEN_LANGUAGES]
+    return sorted(pairs, key=lambda pair: _sort_key(pair[1]))
+
+
+def country_names_everywhere(code: str | None) -> list[str]:
+    """A country's name in every interface language, for search ("Ivory Coast", "Côte d'Ivoire")."""
+    if not code:
+        return []
+    return list(dict.fromkeys(_country_names(language).get(code, code)
+                              for language in LANGUAGES))
+
+
+@lru_cache(maxsize=1)
+def _theme_names() -> dict[str, tuple[str, ...]]:
+    from flask_babel import force_locale
+
+    from lms.cohorts.focus import THEMES
+
+    names: dict[str, list[str]] = {code: [] for code in THEMES}
+    for language in LANGUAGES:
+        with force_locale(language):
+            for code, label in THEMES.items():
+                names[code].append(str(label))
+    return {code: tuple(dict.fromkeys(labels)) for code, labels in names.items()}
+
+
+def theme_names_everywhere(codes: list[str]) -> list[str]:
+    """Themes' names in every interface language, for search ("climate", "climat")."""
+    names = _theme_names()
+    return [name for code in codes for name in names.get(code, ())]

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.config import ROOT, TestConfig
+from lms.db import include_object
 from lms.extensions import db
 
 
@@ -52,7 +53,8 @@ def test_head_matches_the_models(empty_database: str, tmp_path: Path) -> None:
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object})
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == [], "the models changed without a migration: flask db migrate"

@@ -37,3 +37,25 @@ def focus_label(kind: str, focus: str) -> str:
     """The translated name of a cohort's region or theme."""
     labels = REGIONS if kind == REGIONAL else THEMES
     return str(labels.get(focus, focus))
+
+
+# The programme region of each country (ISO 3166 codes), for the alumni directory's region
+# filter. A country outside every programme region has none.
+_REGION_COUNTRIES = {
+    "western-balkans": "AL BA ME MK RS XK",
+    "eastern-partnership": "AM AZ BY GE MD UA",
+    "francophone-africa": "BF BI BJ CD CF CG CI CM DJ GA GN KM MG ML MR NE RW SC SN TD TG",
+    "anglophone-africa": "BW ET GH GM KE LR LS MU MW NA NG SL SS SZ TZ UG ZA ZM ZW",
+    "middle-east-north-africa": "AE BH DZ EG IQ JO KW LB LY MA OM PS QA SA SY TN YE",
+    "latin-america-caribbean": "AR BB BO BR BS BZ CL CO CR CU DM DO EC GD GT GY HN HT JM KN LC "
+                               "MX NI PA PE PY SR SV TT UY VC VE",
+    "asia-pacific": "AU BD BT FJ ID IN JP KH KI KR LA LK MM MN MV MY NP NZ PG PH PK SB TH TL "
+                    "TO VN VU WS",
+}
+COUNTRY_REGIONS = {country: region for region, countries in _REGION_COUNTRIES.items()
+                   for country in countries.split()}
+
+
+def region_of(country: str | None) -> str | None:
+    """The programme region a country belongs to, if any."""
+    return COUNTRY_REGIONS.get(country or "")

@@ -13,25 +13,16 @@ from wtforms import (
     EmailField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.cohorts.focus import REGIONS, THEMES
-from lms.forms import choices
+from lms.forms import MultiCheckboxField, choices
 
 RESERVED_SLUGS = {"new", "join"}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes, usable without JavaScript."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _date_field(label: object) -> DateField:

@@ -35,7 +35,7 @@ from lms.courses.markup import (
 
 COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
                "licence", "pass_mark", "lessons", "certificate")
-CERTIFICATE_KEYS = ("programme", "signatories", "valid_years")
+CERTIFICATE_KEYS = ("programme", "signatories", "valid_years", "alumni")
 REQUIRED_COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "licence",
                         "pass_mark", "lessons")
 FRONT_MATTER_KEYS = ("title", "minutes", "summary", "sources")
@@ -136,6 +136,9 @@ class CertificateRule:
     programme: dict[str, str]
     signatories: tuple[tuple[str, dict[str, str]], ...]  # (name, title by language)
     valid_years: int | None
+    # Whether a valid certificate of this course makes its holder an alumnus (a programme
+    # course); cohort graduates are alumni whatever this says.
+    alumni: bool = False
 
 
 @dataclass
@@ -368,7 +371,7 @@ class _CourseLoader:
 def _check_certificate(certificate: object, line: int, report: Reporter) -> bool:
     if not isinstance(certificate, dict):
         report.error(line, "certificate", "certificate must be a mapping (programme, "
-                     "signatories, valid_years)")
+                     "signatories, valid_years, alumni)")
         return False
     ok = True
     for key in certificate:
@@ -386,6 +389,9 @@ def _check_certificate(certificate: object, line: int, report: Reporter) -> bool
         report.error(line, "certificate", "valid_years must be a whole number of years, or left "
                      "out for certificates that do not expire")
         ok = False
+    if not isinstance(certificate.get("alumni", False), bool):
+        report.error(line, "certificate", "alumni must be true or false")
+        ok = False
     return ok
 
 
@@ -393,7 +399,7 @@ def _certificate_rule(certificate: dict[str, Any]) -> CertificateRule:
     titles = [(str(item["name"]), dict(item.get("title") or {}))
               for item in certificate.get("signatories") or []]
     return CertificateRule(dict(certificate.get("programme") or {}), tuple(titles),
-                           certificate.get("valid_years"))
+                           certificate.get("valid_years"), bool(certificate.get("alumni", False)))
 
 
 def _read_yaml_mapping(text: str, first_line: int,
