@@ -240,12 +240,10 @@ def _conditions(query: str, filters: Filters) -> list[ColumnElement[bool]]:
         conditions.append(AlumniListing.region == filters.region)
     if filters.country:
         conditions.append(AlumniListing.country == filters.country)
-    if filters.year:
-        year = int(filters.year) if filters.year.isdigit() and len(filters.year) == 4 else -1
-        conditions.append(AlumniListing.graduation_year == year)
     if filters.exchange:
         conditions.append(AlumniListing.open_to_exchange.is_(filters.exchange == "yes"))
-    for facet in ("theme", "cohort", "language"):
+    # Facets a person can have several of (graduating twice makes two years).
+    for facet in ("theme", "cohort", "language", "year"):
         value = getattr(filters, facet)
         if value:
             conditions.append(_has_facet(facet, value))

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from lms.alumni.models import HIDDEN, LISTED
 from lms.cohorts.focus import THEMES
@@ -20,8 +20,8 @@ BIO_MAX_LENGTH = 2000
 class ProfileForm(FlaskForm):
     visibility = RadioField(
         _l("Who can see your profile?"),
-        choices=[(HIDDEN, _l("Nobody: my profile is hidden")),
-                 (LISTED, _l("Alumni, facilitators and the programme team"))],
+        choices=choices([(HIDDEN, _l("Nobody: my profile is hidden")),
+                         (LISTED, _l("Alumni, facilitators and the programme team"))]),
         validators=[InputRequired(_l("Choose who can see your profile."))], default=HIDDEN)
     headline = StringField(_l("Role"), validators=[Optional(), Length(max=160)],
                            description=_l("For example: Head of the open data unit"))
@@ -68,8 +68,9 @@ class ProfileForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Your message"), validators=[
-        InputRequired(_l("Write your message.")),
+    body = TextAreaField(_l("Your message"), filters=[lambda text: (text or "").strip()],
+                         validators=[
+        DataRequired(_l("Write your message.")),
         Length(max=4000, message=_l("Keep your message under 4,000 characters."))])
 
 
