@@ -23,7 +23,7 @@ class ProfileForm(FlaskForm):
         choices=choices([(HIDDEN, _l("Nobody: my profile is hidden")),
                          (LISTED, _l("Alumni, facilitators and the programme team"))]),
         validators=[InputRequired(_l("Choose who can see your profile."))], default=HIDDEN)
-    headline = StringField(_l("Role"), validators=[Optional(), Length(max=160)],
+    headline = StringField(_l("Job title"), validators=[Optional(), Length(max=160)],
                            description=_l("For example: Head of the open data unit"))
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[Optional()])

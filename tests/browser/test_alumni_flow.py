@@ -43,7 +43,7 @@ def test_list_find_and_write(browser, live_server, outbox) -> None:  # type: ign
     expect(page.get_by_text("Your profile is hidden")).to_be_visible()
     check_page(page, "alumni-my-profile")
     page.get_by_label("Alumni, facilitators and the programme team").check()
-    page.get_by_label("Role").fill("Head of participation")
+    page.get_by_label("Job title").fill("Head of participation")
     page.get_by_label("Organisation").fill("Prefeitura de São Paulo")
     page.get_by_label("Country").select_option("BR")
     page.get_by_label("Participation and inclusion").check()
