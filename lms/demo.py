@@ -1,16 +1,21 @@
-"""Demo data: a small programme team and learners from several countries (never in production)."""
+"""Demo data: a programme team, learners from several countries, alumni (never in production)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import hash_password
 from lms.db import utcnow
+from lms.demo_alumni import DEMO_REFLECTIONS, NAMED_PROFILES, PAST_COHORTS
 from lms.extensions import db
+
+if TYPE_CHECKING:
+    from lms.courses.content import Course
 
 DEMO_PASSWORD = "opengov-demo"  # noqa: S105 - published in README.md, demo only
 
@@ -91,6 +96,13 @@ DEMO_COHORTS = (
 )
 
 
+# The graduates of the earlier cohorts (lms/demo_alumni.py), as accounts.
+ALUMNI_PEOPLE = tuple(
+    DemoPerson(alumnus.email, alumnus.name, Role.LEARNER, alumnus.country,
+               alumnus.organisation, alumnus.locale)
+    for cohort in PAST_COHORTS for alumnus in cohort.graduates)
+
+
 def database_is_empty() -> bool:
     """True when no account exists yet."""
     return (db.session.scalar(select(func.count()).select_from(User)) or 0) == 0
@@ -101,19 +113,22 @@ def load_demo() -> list[DemoPerson]:
     existing = set(db.session.scalars(select(User.email)))
     created = []
     now = utcnow()
-    for person in DEMO_PEOPLE:
+    # One hash for every account: scrypt is slow on purpose, and the password is the same.
+    password_hash = hash_password(DEMO_PASSWORD)
+    for person in DEMO_PEOPLE + ALUMNI_PEOPLE:
         if person.email in existing:
             continue
         db.session.add(User(
             email=person.email, name=person.name, role=person.role, country=person.country,
             organisation=person.organisation, locale=person.locale,
-            password_hash=hash_password(DEMO_PASSWORD), email_confirmed_at=now,
+            password_hash=password_hash, email_confirmed_at=now,
         ))
         created.append(person)
     db.session.commit()
     if created:
         load_cohorts()
         load_certificates()
+        load_alumni()
     return created
 
 
@@ -148,13 +163,11 @@ def load_certificates() -> None:
         certificates.reissue(renamed, admin, "Nguyễn Thị Anh")
 
 
-
 def load_cohorts() -> None:
     """Three cohorts at different stages, with varied progress in Open Government 101."""
     from lms.cohorts import services as cohorts
     from lms.cohorts.models import Cohort, Membership
     from lms.courses import services as courses
-    from lms.courses.models import LessonProgress, QuizAttempt, Reflection
 
     users = {user.email: user for user in db.session.scalars(select(User))}
     course = courses.get_course("open-government-101")
@@ -174,30 +187,8 @@ def load_cohorts() -> None:
             db.session.add(Membership(cohort_id=cohort.id, user_id=learner.id,
                                       joined_at=datetime.combine(starts_on, time(), UTC),
                                       signed_off_at=last if plan.closed and done else None))
-            for position, lesson in enumerate(course.lessons[:done + 1]):
-                if db.session.scalar(select(LessonProgress.id).where(
-                        LessonProgress.user_id == learner.id,
-                        LessonProgress.lesson_id == lesson.lesson_id)) is not None:
-                    continue
-                at = last - timedelta(days=2 * (done - position))
-                finished = position < done
-                db.session.add(LessonProgress(
-                    user_id=learner.id, course_id=course.course_id, lesson_id=lesson.lesson_id,
-                    started_at=at - timedelta(hours=1), completed_at=at if finished else None))
-                if not finished:
-                    continue
-                for quiz_id, quiz in lesson.versions["en"].quizzes.items():
-                    right = (list(quiz.quiz.correct_positions) if quiz.kind != "text"
-                             else quiz.quiz.answers[0])
-                    db.session.add(QuizAttempt(
-                        user_id=learner.id, course_id=course.course_id,
-                        lesson_id=lesson.lesson_id, quiz_id=quiz_id, attempt=0, answer=right,
-                        correct=True, created_at=at - timedelta(minutes=30)))
-                for reflection_id in lesson.reflection_ids[:1]:
-                    db.session.add(Reflection(
-                        user_id=learner.id, course_id=course.course_id,
-                        lesson_id=lesson.lesson_id, reflection_id=reflection_id,
-                        text=DEMO_REFLECTION, created_at=at, updated_at=at))
+            record_progress(learner.id, course, done, last, timedelta(days=2),
+                            (DEMO_REFLECTION,))
         db.session.commit()
         if plan.closed:
             cohorts.close_cohort(cohort)
@@ -207,3 +198,90 @@ def load_cohorts() -> None:
 
 DEMO_REFLECTION = ("In my unit, decisions on small grants are published only once a year. "
                    "Publishing them each month, with the criteria, would be a first step.")
+
+
+def record_progress(learner_id: int, course: Course, done: int, last: datetime,
+                    spacing: timedelta, reflections: tuple[str, ...]) -> None:
+    """Complete `done` lessons (right answers, a reflection) and start the next, up to `last`."""
+    from lms.courses.models import LessonProgress, QuizAttempt, Reflection
+
+    recorded = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+        LessonProgress.user_id == learner_id, LessonProgress.course_id == course.course_id)))
+    for position, lesson in enumerate(course.lessons[:done + 1]):
+        if lesson.lesson_id in recorded:
+            continue
+        at = last - spacing * (done - position)
+        finished = position < done
+        db.session.add(LessonProgress(
+            user_id=learner_id, course_id=course.course_id, lesson_id=lesson.lesson_id,
+            started_at=at - timedelta(hours=1), completed_at=at if finished else None))
+        if not finished:
+            continue
+        for quiz_id, quiz in lesson.versions["en"].quizzes.items():
+            right = (list(quiz.quiz.correct_positions) if quiz.kind != "text"
+                     else quiz.quiz.answers[0])
+            db.session.add(QuizAttempt(
+                user_id=learner_id, course_id=course.course_id, lesson_id=lesson.lesson_id,
+                quiz_id=quiz_id, attempt=0, answer=right, correct=True,
+                created_at=at - timedelta(minutes=30)))
+        for reflection_id in lesson.reflection_ids[:1]:
+            db.session.add(Reflection(
+                user_id=learner_id, course_id=course.course_id, lesson_id=lesson.lesson_id,
+                reflection_id=reflection_id, text=reflections[position % len(reflections)],
+                created_at=at, updated_at=at))
+
+
+def load_alumni() -> None:
+    """Earlier closed cohorts whose graduates fill the directory, and the named ones' profiles."""
+    from lms.alumni import services as alumni
+    from lms.alumni.models import HIDDEN, LISTED, AlumniProfile
+    from lms.cohorts import services as cohorts
+    from lms.cohorts.models import Cohort, Membership
+    from lms.courses import services as courses
+
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    course = courses.get_course("open-government-101")
+    profiles = dict(NAMED_PROFILES)
+    for index, plan in enumerate(PAST_COHORTS):
+        profiles.update((alumnus.email, alumnus.profile) for alumnus in plan.graduates
+                        if alumnus.profile is not None)
+        if db.session.scalar(select(Cohort.id).where(Cohort.slug == plan.slug)) is not None:
+            continue
+        ends_on = plan.starts_on + timedelta(days=plan.length_days)
+        cohort = cohorts.create_cohort(cohorts.CohortDetails(
+            name=plan.name, slug=plan.slug, focus=plan.focus, course_id=course.course_id,
+            starts_on=plan.starts_on, ends_on=ends_on, requires_signoff=True,
+            facilitator_ids=[users[email].id for email in plan.facilitators]))
+        ended = datetime.combine(ends_on, time(16), UTC)
+        spacing = timedelta(days=plan.length_days // (len(course.lessons) + 1))
+        for number, alumnus in enumerate(plan.graduates):
+            learner = users[alumnus.email]
+            last = ended - timedelta(days=number % 5 + 1, hours=number % 7)
+            db.session.add(Membership(
+                cohort_id=cohort.id, user_id=learner.id, signed_off_at=last,
+                signed_off_by=users[plan.facilitators[0]].id,
+                joined_at=datetime.combine(plan.starts_on, time(9), UTC)))
+            turn = (index + number) % len(DEMO_REFLECTIONS)  # neighbours write differently
+            record_progress(learner.id, course, len(course.lessons), last, spacing,
+                            DEMO_REFLECTIONS[turn:] + DEMO_REFLECTIONS[:turn])
+        db.session.commit()
+        cohorts.close_cohort(cohort)
+        # close_cohort stamps today, but these cohorts closed when they ended: the directory's
+        # graduation year (and its year filter) comes from this date.
+        cohort.closed_at = ended
+        for membership in db.session.scalars(select(Membership).where(
+                Membership.cohort_id == cohort.id, Membership.graduated_at.is_not(None))):
+            membership.graduated_at = ended
+        db.session.commit()
+    for email, profile in profiles.items():
+        user = users.get(email)
+        if user is None or db.session.get(AlumniProfile, user.id) is not None:
+            continue  # never overwrite a profile someone edited in the demo
+        alumni.save_profile(user, alumni.ProfileDetails(
+            headline=profile.headline, organisation=user.organisation, country=user.country,
+            languages=list(profile.languages), themes=list(profile.themes), bio=profile.bio,
+            website=profile.website, open_to_exchange=profile.exchange,
+            accepts_messages=profile.messages,
+            visibility=LISTED if profile.listed else HIDDEN))
+    # One commit: the directory rebuilds every listing together (lms.alumni.directory).
+    db.session.commit()
