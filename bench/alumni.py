@@ -1,7 +1,7 @@
 """Alumni directory search: ten representative searches over 100,000 profiles, and a LIKE scan.
 
 Fills a fresh database with generated alumni (bulk inserts straight into `alumni_listings` and
-`alumni_facets`, with their full-text index), then times `directory.search()` (page 1 with the
+`alumni_facets`, with their full-text index), then times `search.search()` (page 1 with the
 total and every filter's counts) for ten searches: free text, filters, both. Prints each one's
 median and 95th percentile and the overall figures, then the same searches done by a plain
 `lower(document) LIKE '%word%'` scan (count and page 1, no filter counts) for comparison.
@@ -332,8 +332,8 @@ def fill(people: list[Person], cohorts: list[CohortRow], fill_times: Fill) -> No
 # --- The searches ---------------------------------------------------------------------------------
 
 def searches(cohort_id: int) -> list[tuple[str, str, Any]]:
-    """The ten representative searches: (label, words, directory.Filters)."""
-    from lms.alumni.directory import Filters
+    """The ten representative searches: (label, words, search.Filters)."""
+    from lms.alumni.search import Filters
 
     return [
         ("text: one common word", "ministry", Filters()),
@@ -355,8 +355,8 @@ def like_search(query: str, filters: Any) -> tuple[int, list[Any]]:
     from sqlalchemy import exists, func, select
 
     from lms.alumni import text as search_text
-    from lms.alumni.directory import PAGE_SIZE
     from lms.alumni.models import AlumniFacet, AlumniListing
+    from lms.alumni.search import PAGE_SIZE
     from lms.extensions import db
 
     listings, facets = AlumniListing.__table__, AlumniFacet.__table__
@@ -411,10 +411,10 @@ def time_searches(name: str, search: Callable[[str, Any], int], cases: list[tupl
 
 
 def explain(query: str, filters: Any) -> None:
-    """Print the plan of every statement `directory.search()` runs for this search."""
+    """Print the plan of every statement `search.search()` runs for this search."""
     from sqlalchemy import event
 
-    from lms.alumni import directory
+    from lms.alumni import search
     from lms.extensions import db
 
     statements: list[tuple[str, Any]] = []
@@ -426,7 +426,7 @@ def explain(query: str, filters: Any) -> None:
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        directory.search(query, filters)
+        search.search(query, filters)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     db.session.remove()
@@ -478,7 +478,7 @@ def run(kind: str, url: str, people: list[Person], cohorts: list[CohortRow],
     from flask_migrate import upgrade
 
     from lms import create_app
-    from lms.alumni import directory
+    from lms.alumni import search
     from lms.extensions import db
 
     app = create_app()
@@ -492,13 +492,18 @@ def run(kind: str, url: str, people: list[Person], cohorts: list[CohortRow],
               f"{fill_times.users + fill_times.directory + fill_times.index:.1f} s "
               f"(users and cohorts {fill_times.users:.1f} s, listings, facets and full-text "
               f"index {fill_times.directory:.1f} s, ANALYZE/optimize {fill_times.index:.1f} s)")
+        started = time.perf_counter()
+        search.facet_index().sync()
+        print(f"    in-memory filter index built in {time.perf_counter() - started:.2f} s "
+              f"(once per app process, then patched as profiles change)")
+        db.session.remove()
         ours, slowest = time_searches(
-            "directory.search() - page 1, total and filter counts",
-            lambda query, filters: directory.search(query, filters).total, cases, options.runs)
+            "search.search() - page 1, total and filter counts",
+            lambda query, filters: search.search(query, filters).total, cases, options.runs)
         landing = []
         for _ in range(max(3, options.runs // 4)):
             started = time.perf_counter()
-            directory.search("", directory.Filters())
+            search.search("", search.Filters())
             landing.append((time.perf_counter() - started) * 1000)
             db.session.remove()
         print(f"    (not counted: the landing page, no words and no filter: median "
@@ -506,7 +511,7 @@ def run(kind: str, url: str, people: list[Person], cohorts: list[CohortRow],
         time_searches("plain LIKE '%word%' scan - total and page 1 only",
                       lambda query, filters: like_search(query, filters)[0], cases, options.runs)
         verdict = "yes" if p95(ours) < GOAL_MS else "NO"
-        print(f"  p95 of directory.search() under {GOAL_MS:.0f} ms on {kind}: {verdict}")
+        print(f"  p95 of search.search() under {GOAL_MS:.0f} ms on {kind}: {verdict}")
         if options.explain:
             print("  plans of the searches over the goal:")
             for (label, query, filters), (_, slow) in zip(cases, slowest, strict=True):

@@ -36,7 +36,7 @@ def insert_or_ignore(model: type[Any], values: dict[str, Any], keys: list[str]) 
 
     One statement on SQLite and PostgreSQL alike, so two requests at once never both insert.
     """
-    statement = _dialect_insert()(model).values(**values).on_conflict_do_nothing(
+    statement = dialect_insert()(model).values(**values).on_conflict_do_nothing(
         index_elements=keys).returning(*model.__table__.primary_key.columns)
     # RETURNING, not rowcount: rowcount is not reliable for this statement on PostgreSQL.
     return db.session.execute(statement).first() is not None
@@ -45,7 +45,7 @@ def insert_or_ignore(model: type[Any], values: dict[str, Any], keys: list[str]) 
 def insert_or_update(model: type[Any], values: dict[str, Any], keys: list[str],
                      update: dict[str, Any]) -> None:
     """INSERT, or UPDATE the existing row with the same `keys` (`update` may use `excluded`)."""
-    statement = _dialect_insert()(model).values(**values)
+    statement = dialect_insert()(model).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=keys,
         set_={name: value(statement.excluded) if callable(value) else value
@@ -54,7 +54,7 @@ def insert_or_update(model: type[Any], values: dict[str, Any], keys: list[str],
     db.session.execute(statement)
 
 
-def _dialect_insert() -> Any:
+def dialect_insert() -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert

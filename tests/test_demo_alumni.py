@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
-from lms.alumni import directory
+from lms.alumni import directory, search
 from lms.alumni.models import HIDDEN, AlumniProfile
 from lms.cohorts.focus import THEMES
 from lms.cohorts.models import Cohort
@@ -24,7 +24,7 @@ def _user(email: str) -> User:
 def test_demo_lists_alumni_across_regions_and_themes(app: Flask, runner) -> None:
     result = runner.invoke(args=["lms", "demo"])
     assert result.exit_code == 0, result.output
-    found = directory.search("", directory.Filters())
+    found = search.search("", search.Filters())
     assert found.total >= 55
     assert len(found.counts["region"]) >= 5
     assert set(found.counts["theme"]) == set(THEMES)
@@ -42,7 +42,7 @@ def test_demo_hides_the_hidden_profiles(app: Flask, runner) -> None:
         assert directory.listing(user_id) is None
     anh = _user("anh.nguyen@demo.test")
     assert anh.id in hidden
-    named = [user.name for user in directory.search("Nguyễn Thị Anh", directory.Filters()).alumni]
+    named = [user.name for user in search.search("Nguyễn Thị Anh", search.Filters()).alumni]
     assert "Nguyễn Thị Anh" not in named
 
 
@@ -57,7 +57,7 @@ def test_demo_alumna_is_listed_and_the_learner_is_no_alumnus(app: Flask, runner)
     assert not directory.is_alumnus(learner.id)
     assert directory.listing(learner.id) is None
     # Accents are folded in search, as a user from São Paulo would expect.
-    names = [user.name for user in directory.search("sao paulo", directory.Filters()).alumni]
+    names = [user.name for user in search.search("sao paulo", search.Filters()).alumni]
     assert "Ana Lúcia Gonçalves" in names
 
 
@@ -69,6 +69,6 @@ def test_demo_alumni_graduated_from_closed_cohorts_and_load_once(app: Flask, run
     closed = db.session.scalar(select(func.count()).select_from(Cohort)
                                .where(Cohort.closed_at.is_not(None)))
     assert closed >= 6
-    before = directory.search("", directory.Filters()).total
+    before = search.search("", search.Filters()).total
     assert load_demo() == []
-    assert directory.search("", directory.Filters()).total == before
+    assert search.search("", search.Filters()).total == before

@@ -12,23 +12,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
-from sqlalchemy import Select, delete, event, exists, func, insert, or_, select, text
+from sqlalchemy import delete, event, exists, insert, or_, select
 from sqlalchemy import inspect as inspect_object
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from lms.accounts.models import User
 from lms.alumni import text as search_text
-from lms.alumni.models import LISTED, AlumniFacet, AlumniListing, AlumniProfile
+from lms.alumni.models import (
+    LISTED,
+    AlumniFacet,
+    AlumniListing,
+    AlumniProfile,
+    DirectoryChange,
+    DirectoryState,
+)
+from lms.alumni.search import CHANGES_KEPT
 from lms.certificates.models import ACTIVE, Certificate
 from lms.cohorts.focus import THEMES, region_of
 from lms.cohorts.models import Membership
 from lms.courses import services as courses
+from lms.database import dialect_insert
 from lms.db import utcnow
 from lms.extensions import db
 
-PAGE_SIZE = 25
-FACETS = ("region", "country", "theme", "cohort", "year", "language", "exchange")
 _STALE = "lms.alumni.stale"
 _CHUNK = 500
 
@@ -115,10 +122,28 @@ def _document(name: str, profile: AlumniProfile) -> str:
         *country_names_everywhere(profile.country))
 
 
+def _next_version() -> int:
+    """Bump the directory's version (writers wait on this row until they commit, so versions
+    are committed in order) and drop change records no process can still need."""
+    upsert = dialect_insert()(DirectoryState).values(id=1, version=1)
+    version = db.session.execute(upsert.on_conflict_do_update(
+        index_elements=["id"], set_={"version": DirectoryState.version + 1})
+        .returning(DirectoryState.version)).scalar_one()
+    if version % 1000 == 0:
+        db.session.execute(delete(DirectoryChange).where(
+            DirectoryChange.version <= version - CHANGES_KEPT))
+    return version
+
+
 def refresh(user_ids: Iterable[int]) -> None:
     """Rebuild the directory entries of these people from their profiles (listed alumni only)."""
     ids = sorted(set(user_ids))
+    if not ids:
+        return
+    version = _next_version()
     for chunk in _chunks(ids):
+        db.session.execute(insert(DirectoryChange), [{"version": version, "user_id": user_id}
+                                                     for user_id in chunk])
         db.session.execute(delete(AlumniFacet).where(AlumniFacet.user_id.in_(chunk)))
         db.session.execute(delete(AlumniListing).where(AlumniListing.user_id.in_(chunk)))
         listed = db.session.execute(
@@ -187,89 +212,11 @@ event.listen(Session, "before_commit", _refresh_before_commit)
 event.listen(Session, "after_soft_rollback", _forget_stale)
 
 
-# --- Search -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Filters:
-    """The directory's filters; each is a value from its facet, or None."""
-
-    region: str | None = None
-    country: str | None = None
-    theme: str | None = None
-    cohort: str | None = None
-    year: str | None = None
-    language: str | None = None
-    exchange: str | None = None
-
-    def active(self) -> dict[str, str]:
-        return {name: value for name in FACETS if (value := getattr(self, name))}
-
-
-@dataclass
-class Results:
-    total: int
-    page: int
-    pages: int
-    alumni: list[AlumniListing]
-    counts: dict[str, dict[str, int]]
-
-
-def _text_condition(terms: list[str]) -> ColumnElement[bool]:
-    listings = AlumniListing.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        return text("to_tsvector('simple'::regconfig, alumni_listings.document) "
-                    "@@ to_tsquery('simple'::regconfig, :directory_query)").bindparams(
-            directory_query=search_text.tsquery(terms))
-    matching = select(text("rowid")).select_from(text("alumni_search")).where(
-        text("alumni_search MATCH :directory_query").bindparams(
-            directory_query=search_text.fts5_query(terms)))
-    return listings.c.user_id.in_(matching)
-
+# --- Reading listings ---------------------------------------------------------------------------
 
 def _has_facet(facet: str, value: str) -> ColumnElement[bool]:
     return exists().where(AlumniFacet.user_id == AlumniListing.user_id,
                           AlumniFacet.facet == facet, AlumniFacet.value == value)
-
-
-def _conditions(query: str, filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    terms = search_text.query_words(query)
-    if terms:
-        conditions.append(_text_condition(terms))
-    if filters.region:
-        conditions.append(AlumniListing.region == filters.region)
-    if filters.country:
-        conditions.append(AlumniListing.country == filters.country)
-    if filters.exchange:
-        conditions.append(AlumniListing.open_to_exchange.is_(filters.exchange == "yes"))
-    # Facets a person can have several of (graduating twice makes two years).
-    for facet in ("theme", "cohort", "language", "year"):
-        value = getattr(filters, facet)
-        if value:
-            conditions.append(_has_facet(facet, value))
-    return conditions
-
-
-def search(query: str, filters: Filters, page: int = 1) -> Results:
-    """Listed alumni matching the words and every filter, a page at a time (by name), with how
-    many of them have each filter value."""
-    conditions = _conditions(query, filters)
-    matching: Select[tuple[int]] = select(AlumniListing.user_id).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    alumni = list(db.session.scalars(
-        select(AlumniListing).where(*conditions)
-        .order_by(AlumniListing.sort_name, AlumniListing.user_id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    counting = select(AlumniFacet.facet, AlumniFacet.value, func.count())
-    if conditions:
-        counting = counting.where(AlumniFacet.user_id.in_(matching))
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    for facet, value, number in db.session.execute(
-            counting.group_by(AlumniFacet.facet, AlumniFacet.value)):
-        counts[facet][value] = number
-    return Results(total=total, page=page, pages=pages, alumni=alumni, counts=counts)
 
 
 def listing(user_id: int) -> AlumniListing | None:

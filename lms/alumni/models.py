@@ -74,6 +74,26 @@ class AlumniFacet(db.Model):
                                          primary_key=True)
 
 
+class DirectoryChange(db.Model):
+    """Whose directory entry changed, by directory version: app processes read it to bring
+    their in-memory search index up to date (lms/alumni/search.py)."""
+
+    __tablename__ = "alumni_directory_changes"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class DirectoryState(db.Model):
+    """One row: the directory's current version, bumped by every change (writers queue on
+    this row, so versions are committed in order)."""
+
+    __tablename__ = "alumni_directory_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AlumniMessage(db.Model):
     """A message from one user to a listed alumnus, delivered by email."""
 

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.access import SIGNED_IN, requires
-from lms.alumni import bp, directory, services
+from lms.alumni import bp, directory, search, services
 from lms.alumni.forms import DeleteProfileForm, MessageForm, ProfileForm
 from lms.alumni.text import render_bio
 from lms.cohorts import services as cohorts
@@ -77,7 +77,7 @@ def filter_options(counts: dict[str, dict[str, int]],
     cohort_names = _cohort_names(list(counts["cohort"]) + [chosen.get("cohort", "")])
     labels["cohort"] = lambda value: cohort_names.get(value, value)
     options = {}
-    for facet in directory.FACETS:
+    for facet in search.FACETS:
         values = dict(counts[facet])
         if facet in chosen and chosen[facet] not in values:
             values[chosen[facet]] = 0
@@ -101,9 +101,9 @@ def index() -> ResponseReturnValue:
     """The directory: search listed alumni by words and filters, 25 a page."""
     directory_user()
     query = request.args.get("q", "")[:2000]
-    filters = directory.Filters(**{facet: request.args.get(facet, "")[:80] or None
-                                   for facet in directory.FACETS})
-    results = directory.search(query, filters, _page_number())
+    filters = search.Filters(**{facet: request.args.get(facet, "")[:80] or None
+                                   for facet in search.FACETS})
+    results = search.search(query, filters, _page_number())
     chosen = filters.active()
     return render_template(
         "alumni/index.html", query=query, results=results, chosen=chosen,
