@@ -6,14 +6,18 @@ Each test starts from empty tables.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.accounts.models import Role, User
@@ -53,19 +57,39 @@ def _drop_everything() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+@contextlib.contextmanager
+def _own_postgres_database() -> Iterator[str]:
+    """A new database on the LMS_TEST_DATABASE_URL server for this test run, dropped after it,
+    so that test runs at the same time (CI, a second terminal) never share tables."""
+    server = make_url(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"lms_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False).replace(
+            "postgresql+psycopg://", "postgresql://", 1)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture(scope="session", params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One database per kind, with the models' tables, for the whole session."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
-    else:
-        url = POSTGRES_URL
-    app = create_app(TestConfig(url, tmp_path_factory.mktemp("instance")))
-    with app.app_context():
-        _drop_everything()
-        db.create_all()
-        db.engine.dispose()
-    return url
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+        else:
+            url = stack.enter_context(_own_postgres_database())
+        app = create_app(TestConfig(url, tmp_path_factory.mktemp("instance")))
+        with app.app_context():
+            _drop_everything()
+            db.create_all()
+            db.engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")
