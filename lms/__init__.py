@@ -32,7 +32,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import accounts, alumni, certificates, cohorts, courses, pages, web
+    from lms import accounts, alumni, certificates, cohorts, courses, insights, pages, web
     from lms.cli import lms_cli
 
     web.init_app(app)
@@ -43,6 +43,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(cohorts.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(alumni.bp)
+    app.register_blueprint(insights.bp)
     app.cli.add_command(lms_cli)
     return app
 

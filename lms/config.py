@@ -55,13 +55,21 @@ class Config:
         self.LMS_BASE_URL = env.get("LMS_BASE_URL", "http://127.0.0.1:5000")
         self.LMS_ISSUER_NAME = env.get("LMS_ISSUER_NAME", "Open Government Learning")
         self.LMS_VERIFY_LIMIT = env.get("LMS_VERIFY_LIMIT", "30 per minute; 300 per hour")
+        # Per signed-in account, not per address: a whole office may join from one address.
+        self.LMS_JOIN_LIMIT = env.get("LMS_JOIN_LIMIT", "20 per minute; 100 per hour")
         self.LMS_REGISTRATION = env.get("LMS_REGISTRATION", "open")
         self.LMS_PASSWORD_RESET_MAX_AGE = int(env.get("LMS_PASSWORD_RESET_MAX_AGE", "3600"))
         self.LMS_INVITATION_MAX_AGE = int(env.get("LMS_INVITATION_MAX_AGE", str(14 * 24 * 3600)))
         self.LMS_TRUSTED_PROXIES = int(env.get("LMS_TRUSTED_PROXIES", "0"))
         self.RATELIMIT_STORAGE_URI = env.get("LMS_RATELIMIT_STORAGE_URL", "memory://")
+        # Keeps the counters of several sites (or test runs) sharing one Redis apart.
+        self.RATELIMIT_KEY_PREFIX = env.get("LMS_RATELIMIT_KEY_PREFIX", "")
         self.RATELIMIT_ENABLED = env.get("LMS_RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # If the shared store (Redis) is down, count in each process rather than fail: sign-in
+        # and verification must keep working, with looser limits, until it is back.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         self.LMS_SIGNIN_LIMIT = env.get("LMS_SIGNIN_LIMIT", "10 per minute; 50 per hour")
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"

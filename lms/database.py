@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from lms.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -29,6 +32,36 @@ def configure_engine(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs first.
+    app.teardown_appcontext(_end_session)
+
+
+def _end_session(error: BaseException | None) -> None:
+    """End the request's session, even on a connection the database has just cut.
+
+    Ending a session rolls back, and on a connection cut by a database restart the rollback
+    fails. Nothing is left to roll back then, and the response is made: the connection is
+    thrown away (never back into the pool) rather than the response turned into a 500.
+    """
+    try:
+        db.session.remove()
+    except OperationalError:
+        log.warning("database connection lost at the end of a request; discarded")
+        db.session().invalidate()  # the same session: its close failed before it was dropped
+        db.session.remove()
+
+
+def begin_transaction() -> None:
+    """Make sure the session's transaction has begun in the database itself.
+
+    pysqlite sends BEGIN only before the first write, so a SAVEPOINT opened earlier would be
+    the transaction: releasing it would commit everything at once. Call this before
+    `begin_nested()` when the caller means to commit (or roll back) later, as one transaction.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and \
+            not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def insert_or_ignore(model: type[Any], values: dict[str, Any], keys: list[str]) -> bool:

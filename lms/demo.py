@@ -12,6 +12,7 @@ from lms.accounts.models import Role, User
 from lms.accounts.services import hash_password
 from lms.db import utcnow
 from lms.demo_alumni import DEMO_REFLECTIONS, NAMED_PROFILES, PAST_COHORTS
+from lms.demo_insights import load_outcome_stories, load_self_assessments
 from lms.extensions import db
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ def load_demo() -> list[DemoPerson]:
         load_cohorts()
         load_certificates()
         load_alumni()
+        load_self_assessments()
+        load_outcome_stories()
     return created
 
 

@@ -38,4 +38,7 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
         return default
+    # A control character (a line break above all) cannot go into the Location header.
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return default
     return target

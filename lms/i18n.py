@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -78,8 +78,12 @@ SPOKEN_LANGUAGES = ("ar", "bs", "en", "es", "fr", "hr", "hy", "id", "ka", "mg", 
 
 
 def spoken_language_name(code: str, locale: str | None = None) -> str:
-    """A spoken language's name in the page language ("French", "français")."""
-    name = Locale.parse(code).get_display_name(locale or str(get_locale())) or code
+    """A spoken language's name in the page language ("French", "français"); the code itself if
+    it names no language (it may come from an address someone typed)."""
+    try:
+        name = Locale.parse(code).get_display_name(locale or str(get_locale())) or code
+    except (ValueError, UnknownLocaleError):
+        return code
     return name[:1].upper() + name[1:]
 
 

@@ -27,7 +27,9 @@ def compose(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["LMS_MAIL_FROM"]
     message["To"] = to
-    message["Subject"] = subject
+    # One line: a line break (typed in a reminder's subject, or in a name that fills one)
+    # would make the header invalid and the send fail.
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="lms.local")
     message.set_content(body)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from lms.accounts.forms import ROLE_LABELS
-from lms.extensions import db
+from lms.extensions import db, login_manager
 from lms.i18n import LANGUAGE_NAMES, country_name
 from lms.mail import MailError
 
@@ -81,7 +82,13 @@ def _csrf_error(error: CSRFError) -> ResponseReturnValue:
 
 
 def _database_down(error: OperationalError) -> ResponseReturnValue:
+    # Logged (one line, no traceback): operators must see an outage or "database is locked".
+    current_app.logger.warning("database unavailable, answered 503: %s",
+                               str(error.orig or error).splitlines()[0])
     db.session.rollback()
+    # The page itself must not query the database again (its language and header would load
+    # the signed-in user, expired by the rollback): it is shown as to a signed-out visitor.
+    g._login_user = login_manager.anonymous_user()
     return error_page(503)
 
 
@@ -100,8 +107,46 @@ def _template_globals() -> dict[str, object]:
     }
 
 
+# Ids are INTEGER columns: a larger number in an address matches no route (404) instead of
+# reaching the database, which refuses it (PostgreSQL) or cannot even be sent it (SQLite).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: digits that fit an id column."""
+
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def refuse_unreadable_input() -> None:
+    """Before each request (after the access check), refuse with 400 what no page of ours
+    sends, so that no view ever reads it. Only a forged request carries either:
+
+    - a NUL character in the address, the query or a form field: no text on the platform may
+      hold one (PostgreSQL refuses it, SQLite would store it), on both databases alike;
+    - a JSON body: every form is an HTML form, but Flask-WTF would read JSON as form data,
+      with numbers, lists and objects where the fields expect text.
+    """
+    if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):
+        abort(400)
+    if _has_nul(request.path) or any(
+            _has_nul(key) or _has_nul(value)
+            for values in (request.args, request.form)
+            for key, value in values.items(multi=True)):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
-    """Register headers, error pages and template helpers on the app."""
+    """Register headers, error pages and template helpers on the app (before the blueprints:
+    their routes use the id converter)."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_unreadable_input)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)

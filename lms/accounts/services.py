@@ -285,7 +285,8 @@ def list_users(query: str = "", role: Role | None = None, page: int = 1,
     if role is not None:
         statement = statement.where(User.role == role)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    page = max(1, page)
+    # Past the last page (say ?page=99999999999999999999, too large for an OFFSET): the last.
+    page = min(max(1, page), max(1, -(-total // per_page)))
     users = db.session.scalars(
         statement.order_by(User.created_at.desc(), User.id.desc())
         .limit(per_page).offset((page - 1) * per_page)

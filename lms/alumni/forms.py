@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    MonthField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from lms.alumni.models import HIDDEN, LISTED
+from lms.alumni.models import ALUMNI_TOO, HIDDEN, LISTED, PROGRAMME_ONLY
 from lms.cohorts.focus import THEMES
 from lms.forms import MultiCheckboxField, choices
 from lms.i18n import SPOKEN_LANGUAGES, country_choices, is_country, spoken_language_choices
@@ -79,3 +87,81 @@ class DeleteProfileForm(FlaskForm):
                               "deleted"), validators=[InputRequired(_l(
                                   "Tick the box to confirm that you want to delete your "
                                   "profile."))])
+
+
+EVIDENCE_MAX_LINKS = 5
+MONTH_HINT = _l("Give the month and year, for example 2026-03.")
+
+
+class _MonthField(MonthField):
+    """A month (YYYY-MM) with a message that says what to type."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(MONTH_HINT)) from None
+
+
+class OutcomeForm(FlaskForm):
+    what_changed = TextAreaField(
+        _l("What changed?"), validators=[InputRequired(_l("Say what changed.")),
+                                         Length(max=2000)],
+        description=_l("A change in behaviour, a practice, a policy or a relationship, "
+                       "described so that someone else could check it."))
+    who_changed = StringField(
+        _l("Who changed it?"), validators=[InputRequired(_l("Say who changed it.")),
+                                          Length(max=300)],
+        description=_l("The ministry, agency, council or group whose actions changed."))
+    happened_on = _MonthField(_l("When?"), validators=[InputRequired(MONTH_HINT)],
+                              format="%Y-%m", description=_l("Month and year"))
+    contribution = TextAreaField(
+        _l("Your contribution"), validators=[InputRequired(_l("Describe your part in it.")),
+                                            Length(max=2000)],
+        description=_l("What you did that helped the change happen."))
+    theme = SelectField(_l("Theme"), validators=[InputRequired(_l("Choose a theme."))])
+    country = SelectField(_l("Country"), validators=[InputRequired(_l("Choose a country."))])
+    evidence = TextAreaField(
+        _l("Evidence"), validators=[Optional(), Length(max=2000)],
+        description=_l("Links to a decree, an article, a dataset or a report: one address "
+                       "starting with https:// per line, up to 5."))
+    visibility = RadioField(
+        _l("Who can read this story?"),
+        choices=choices([(PROGRAMME_ONLY, _l("The programme team only")),
+                         (ALUMNI_TOO, _l("The programme team and other alumni, on my profile"))]),
+        validators=[InputRequired(_l("Choose who can read this story."))],
+        default=PROGRAMME_ONLY)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.theme.choices = choices([("", _l("Choose a theme")), *THEMES.items()])
+        self.country.choices = choices([("", _l("Choose a country")), *country_choices()])
+
+    def validate_theme(self, field: SelectField) -> None:
+        if field.data not in THEMES:
+            raise ValidationError(_l("Choose a theme."))
+
+    def validate_country(self, field: SelectField) -> None:
+        if not is_country(field.data or ""):
+            raise ValidationError(_l("Choose a country."))
+
+    def validate_happened_on(self, field: MonthField) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("Record changes that have already happened: this month "
+                                     "is in the future."))
+
+    def evidence_links(self) -> list[str]:
+        return [line.strip() for line in (self.evidence.data or "").splitlines()
+                if line.strip()]
+
+    def validate_evidence(self, field: TextAreaField) -> None:
+        links = self.evidence_links()
+        if len(links) > EVIDENCE_MAX_LINKS:
+            raise ValidationError(_l("Give at most 5 links."))
+        for link in links:
+            parts = urlsplit(link)
+            if parts.scheme not in ("http", "https") or not parts.hostname \
+                    or any(char.isspace() for char in link):
+                raise ValidationError(_l("Each line must be one web address starting with "
+                                         "https:// or http://."))

@@ -9,9 +9,20 @@ filter. They are rebuilt from the profile by `lms.alumni.directory`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Connection, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
@@ -145,3 +156,31 @@ def _drop_full_text(target: object, connection: Connection, **kw: object) -> Non
 
 event.listen(AlumniListing.__table__, "after_create", _create_full_text)
 event.listen(AlumniListing.__table__, "before_drop", _drop_full_text)
+
+
+PROGRAMME_ONLY = "programme"
+ALUMNI_TOO = "alumni"
+STORY_VISIBILITIES = (PROGRAMME_ONLY, ALUMNI_TOO)
+
+
+class OutcomeStory(db.Model):
+    """An outcome an alumnus contributed to (after outcome harvesting): what changed, who
+    changed it, when, and the alumnus's part, with evidence. Private to the programme team
+    unless its author shows it to other alumni."""
+
+    __tablename__ = "outcome_stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    what_changed: Mapped[str] = mapped_column(Text)
+    who_changed: Mapped[str] = mapped_column(String(300))
+    happened_on: Mapped[date] = mapped_column(Date)  # the month it happened (first day)
+    contribution: Mapped[str] = mapped_column(Text)
+    theme: Mapped[str] = mapped_column(String(60))
+    country: Mapped[str] = mapped_column(String(2))
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)  # http(s) links
+    visibility: Mapped[str] = mapped_column(String(20), default=PROGRAMME_ONLY)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,7 +14,14 @@ from sqlalchemy import delete, func, select
 from lms import mail
 from lms.accounts.models import User
 from lms.alumni import directory
-from lms.alumni.models import HIDDEN, LISTED, VISIBILITIES, AlumniMessage, AlumniProfile
+from lms.alumni.models import (
+    HIDDEN,
+    LISTED,
+    VISIBILITIES,
+    AlumniMessage,
+    AlumniProfile,
+    OutcomeStory,
+)
 from lms.certificates.models import ACTIVE, Certificate
 from lms.cohorts.models import Cohort, FacilitatorNote, Membership, Reminder
 from lms.courses.models import LessonProgress, QuizAttempt, Reflection
@@ -282,6 +289,12 @@ def export(user: User) -> dict[str, Any]:
         "reminders_received": _rows(
             select(Reminder.subject, Reminder.body, Reminder.sent_at)
             .where(Reminder.learner_id == user.id).order_by(Reminder.id)),
+        "outcome_stories": _rows(
+            select(OutcomeStory.what_changed, OutcomeStory.who_changed, OutcomeStory.happened_on,
+                   OutcomeStory.contribution, OutcomeStory.theme, OutcomeStory.country,
+                   OutcomeStory.evidence, OutcomeStory.visibility, OutcomeStory.verified_at,
+                   OutcomeStory.created_at)
+            .where(OutcomeStory.user_id == user.id).order_by(OutcomeStory.id)),
         "messages_sent": _rows(
             select(recipient.c.name.label("to"), AlumniMessage.body, AlumniMessage.sent_at)
             .join(recipient, recipient.c.id == AlumniMessage.recipient_id)

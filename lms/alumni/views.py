@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.access import SIGNED_IN, requires
-from lms.alumni import bp, directory, search, services
+from lms.alumni import bp, directory, outcomes, search, services
 from lms.alumni.forms import DeleteProfileForm, MessageForm, ProfileForm
 from lms.alumni.text import render_bio
 from lms.cohorts import services as cohorts
@@ -31,7 +31,7 @@ from lms.cohorts.models import Cohort
 from lms.extensions import db
 from lms.forms import render_form
 from lms.i18n import country_name, spoken_language_name
-from lms.web import error_page
+from lms.web import MAX_ID, error_page
 
 T = TypeVar("T")
 _STATUS = {services.NotAllowed: 403, services.NotFound: 404, services.MessagesOff: 409,
@@ -62,7 +62,10 @@ def _labels() -> dict[str, Callable[[str], str]]:
 
 
 def _cohort_names(ids: list[str]) -> dict[str, str]:
-    numbers = [int(value) for value in ids if value.isdigit()]
+    # Only ids (a typed filter may hold "²", which isdigit() accepts and int() refuses, or a
+    # number too large for the id column).
+    numbers = [int(value) for value in ids
+               if value.isascii() and value.isdigit() and int(value) <= MAX_ID]
     if not numbers:
         return {}
     return {str(cohort_id): name for cohort_id, name in db.session.execute(
@@ -92,7 +95,7 @@ def filter_options(counts: dict[str, dict[str, int]],
 
 def _page_number() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and len(page) < 7 else 1
+    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
 
 
 @bp.route("/alumni/")
@@ -127,6 +130,7 @@ def render_profile(person: services.PublicProfile, form: MessageForm,
     return render_template(
         "alumni/profile.html", person=person, form=form, problem=problem,
         bio=render_bio(person.bio), own=person.user_id == current_user.id,
+        stories=outcomes.shown_stories(person.user_id),
         sent_today=services.messages_sent_today(current_user.id),
         limit=services.MESSAGES_PER_DAY, theme_label=lambda code: str(THEMES.get(code, code)),
         language_name=spoken_language_name), status

@@ -5,18 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
 from lms.certificates import credentials
+from lms.config import Config
 
 
 @click.command("generate-signing-key")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the key already exists.")
-@with_appcontext
 def generate_signing_key(if_missing: bool) -> None:
-    """Create the key that signs certificates (at LMS_SIGNING_KEY_PATH)."""
-    path = Path(current_app.config["LMS_SIGNING_KEY_PATH"])
+    """Create the key that signs certificates (at LMS_SIGNING_KEY_PATH).
+
+    Runs without building the app, which refuses to start in production without the key.
+    """
+    path = Path(current_app.config["LMS_SIGNING_KEY_PATH"] if has_app_context()
+                else Config().LMS_SIGNING_KEY_PATH)
     if path.exists():
         if if_missing:
             click.echo(f"Signing key already present at {path}.")

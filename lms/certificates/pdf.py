@@ -161,7 +161,7 @@ def _fetch_data_uri(url: str) -> dict:
     return result
 
 
-class _SafeFetcher(URLFetcher):
+class SafeFetcher(URLFetcher):
     """WeasyPrint's fetcher interface around `safe_url_fetcher`; a refusal stops rendering."""
 
     def __init__(self) -> None:
@@ -206,10 +206,10 @@ def render_html(html: str, attachments: Sequence[Attachment] = ()) -> bytes:
     Dates come only from the HTML (<meta name="dcterms.created">) and the attachments, never
     from the clock. A refused URL raises CertificateRenderError.
     """
-    fetcher = _SafeFetcher()
+    fetcher = SafeFetcher()
     try:
         # One render at a time per process: the font set-up is shared and not thread-safe.
-        with _render_lock:
+        with render_lock:
             font_config, stylesheet = _stylesheet()
             document = HTML(string=html, url_fetcher=fetcher)
             return document.write_pdf(
@@ -220,7 +220,7 @@ def render_html(html: str, attachments: Sequence[Attachment] = ()) -> bytes:
         raise CertificateRenderError(f"{error}: {error.__cause__}") from error
 
 
-_render_lock = threading.Lock()
+render_lock = threading.Lock()
 
 
 @cache
@@ -228,7 +228,7 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
     """The stylesheet and its fonts, loaded once per process (loading fonts is most of the
     cost of a small document)."""
     font_config = FontConfiguration()
-    stylesheet = CSS(string=_stylesheet_text(), url_fetcher=_SafeFetcher(),
+    stylesheet = CSS(string=_stylesheet_text(), url_fetcher=SafeFetcher(),
                      font_config=font_config)
     return font_config, stylesheet
 

@@ -32,10 +32,12 @@ from lms.cohorts.models import Cohort, Membership
 from lms.courses import services as courses
 from lms.courses.content import Course
 from lms.courses.models import LessonProgress, QuizAttempt
+from lms.database import begin_transaction
 from lms.db import utcnow
 from lms.extensions import db
 
 VALID, EXPIRED, NOT_FOUND = "valid", "expired", "not-found"
+HOLDER_NAME_MAX_LENGTH = 120  # as long as an account's name (Certificate.holder_name)
 
 
 class CertificateError(Exception):
@@ -231,6 +233,7 @@ def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | 
         language=language, issued_at=now,
         expires_at=now.replace(year=now.year + years, day=min(now.day, 28)) if years else None,
         credential_id=f"urn:uuid:{uuid.uuid4()}", credential="", status_index=0)
+    begin_transaction()  # the savepoint below must not commit a cohort's batch on SQLite
     try:
         with db.session.begin_nested():
             db.session.add(certificate)
@@ -395,6 +398,9 @@ def reissue(certificate: Certificate, actor: User, holder_name: str) -> Certific
         raise CertificateError(gettext("Only an active certificate can be reissued."))
     if not holder_name.strip():
         raise CertificateError(gettext("Enter the name as it should be printed."))
+    if len(holder_name.strip()) > HOLDER_NAME_MAX_LENGTH:
+        raise CertificateError(gettext("The name is too long: keep it under %(max)d characters.",
+                                       max=HOLDER_NAME_MAX_LENGTH))
     user = db.session.get(User, certificate.user_id)
     course = courses.get_course(certificate.course_id)
     cohort = db.session.get(Cohort, certificate.cohort_id) if certificate.cohort_id else None

@@ -29,12 +29,24 @@ from wtforms import StringField, TextAreaField
 from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
 from lms.certificates import bp, codes, services
 from lms.certificates.models import Certificate, CertificateEvent
+from lms.certificates.pdf import CertificateRenderError
 from lms.cohorts.views import cohort_for_facilitator
 from lms.extensions import db, limiter
+from lms.web import error_page
 
 
 def _verify_limit() -> str:
     return current_app.config["LMS_VERIFY_LIMIT"]
+
+
+@bp.errorhandler(CertificateRenderError)
+def _not_rendered(error: CertificateRenderError) -> ResponseReturnValue:
+    """A PDF that cannot be made (say, a font is missing): our page; nothing was stored."""
+    current_app.logger.exception("certificate PDF not rendered: %s", error)
+    db.session.rollback()
+    return error_page(500, gettext("Your certificate is safely recorded, but its PDF could not "
+                                   "be made just now. The error is logged; please try again "
+                                   "later."))
 
 
 def _mine_or_404(code: str) -> Certificate:
@@ -101,7 +113,7 @@ def _linkedin_url(certificate: Certificate) -> str:
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @public
-@limiter.limit(_verify_limit)
+@limiter.shared_limit(_verify_limit, scope="verify")
 def verify(code: str) -> ResponseReturnValue:
     """Anyone checks a certificate: its state in words, and whether a PDF is the issued one."""
     certificate = services.find(code)
@@ -126,7 +138,7 @@ def verify(code: str) -> ResponseReturnValue:
 
 @bp.route("/verify/<code>.json")
 @public
-@limiter.limit(_verify_limit)
+@limiter.shared_limit(_verify_limit, scope="verify")  # one count for the page and the JSON
 def verify_json(code: str) -> ResponseReturnValue:
     """The state and the signed credential, for machines."""
     certificate = services.find(code)

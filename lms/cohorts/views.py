@@ -19,6 +19,7 @@ from lms.cohorts.focus import focus_label
 from lms.cohorts.forms import ActionForm, NoteForm
 from lms.cohorts.models import Cohort
 from lms.courses import services as courses
+from lms.extensions import limiter
 from lms.forms import render_form
 
 T = TypeVar("T")
@@ -74,8 +75,18 @@ def show(slug: str) -> ResponseReturnValue:
         runs_it=services.facilitates(current_user, cohort), focus_label=focus_label)
 
 
+def _join_limit() -> str:
+    return current_app.config["LMS_JOIN_LIMIT"]
+
+
+def _join_key() -> str:
+    """Join links are tried per account: a guesser is slowed down, an office is not."""
+    return f"account:{current_user.id}"
+
+
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @requires(SIGNED_IN)
+@limiter.limit(_join_limit, key_func=_join_key)
 def join(code: str) -> ResponseReturnValue:
     """Join a cohort by its link (a button, so that following a link changes nothing)."""
     cohort = guarded(lambda: services.cohort_for_code(code))
@@ -111,9 +122,10 @@ def progress(slug: str) -> ResponseReturnValue:
 
 
 def _safe_cell(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
+    """A cell a spreadsheet will not run as a formula (OWASP's list: a leading tab or carriage
+    return is read as one too)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 @bp.route("/<slug>/progress.csv")

@@ -19,6 +19,8 @@ import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from lms.courses.assessment import FILE_NAME as ASSESSMENT_FILE
+from lms.courses.assessment import SelfAssessment, load_self_assessment
 from lms.courses.markup import (
     ID_PATTERN,
     NEEDS_ID,
@@ -154,6 +156,7 @@ class Course:
     lessons: list[Lesson]
     folder: Path
     certificate: CertificateRule = CertificateRule({}, (), None)
+    self_assessment: SelfAssessment | None = None
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles[self.default_language]
@@ -296,6 +299,8 @@ class _CourseLoader:
                     language: version.render(self.folder, language)
                     for language, version in versions.items()
                 }, default))
+        self_assessment = load_self_assessment(
+            self.folder, languages, default, self.reporter(self.folder / ASSESSMENT_FILE))
         if self._error_count() > errors_before:
             return None
         return Course(
@@ -306,6 +311,7 @@ class _CourseLoader:
             licence=str(settings["licence"]), pass_mark=int(settings["pass_mark"]),
             lessons=lessons, folder=self.folder,
             certificate=_certificate_rule(settings.get("certificate") or {}),
+            self_assessment=self_assessment,
         )
 
     def _error_count(self) -> int:

@@ -65,3 +65,32 @@ class Reflection(db.Model):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SelfAssessmentAnswer(db.Model):
+    """A learner's capability self-assessment for a course, taken before or after it.
+
+    One per learner, course and phase: the first one sent counts (the comparison is between
+    where the learner stood when they started and when they finished)."""
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    phase: Mapped[str] = mapped_column(String(10))  # "before" or "after"
+    open_answer: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SelfAssessmentRating(db.Model):
+    """One statement's rating (1-5) in a self-assessment; a row each so that the programme's
+    averages are plain SQL."""
+
+    __tablename__ = "self_assessment_ratings"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("self_assessments.id"),
+                                               primary_key=True)
+    statement_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rating: Mapped[int] = mapped_column(Integer)

@@ -228,7 +228,7 @@ def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
         if any(not 0 <= position < len(quiz.options) for position in answer) or (
                 quiz.kind == "single" and len(answer) > 1):
             raise CourseError(gettext("Choose one of the options."))
-    if not attempt.isdigit() or int(attempt) > 100_000:
+    if not (attempt.isascii() and attempt.isdigit()) or int(attempt) > 100_000:
         raise CourseError(gettext("This form has expired. Please send it again."))
     correct = answer_is_correct(quiz, answer)
     insert_or_ignore(QuizAttempt, {

@@ -9,6 +9,8 @@ from cachetools import LRUCache
 from flask import (
     abort,
     current_app,
+    flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,16 +20,20 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.utils import safe_join
 
 from lms.access import SIGNED_IN, public, requires
-from lms.courses import bp, services
+from lms.courses import bp, self_assessments, services
+from lms.courses.assessment import BEFORE
 from lms.courses.content import Course, Lesson
-from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm
+from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm, self_assessment_form
+from lms.extensions import db
+from lms.forms import render_form
+from lms.web import error_page
 
 
 def _language() -> str:
@@ -61,11 +67,57 @@ def course(course_id: str) -> ResponseReturnValue:
     from lms.certificates import services as certificates  # certificates build on courses
 
     course, _ = _load(course_id)
+    language = _language()
+    assessment = self_assessments.standing(current_user.id, course)
+    shifts = (self_assessments.comparison(assessment, course.self_assessment, language)
+              if assessment and (assessment.before or assessment.after) else [])
     return render_template(
-        "courses/course.html", course=course, language=_language(),
+        "courses/course.html", course=course, language=language,
         progress=services.course_progress(current_user.id, course),
         certificate=certificates.active_certificate(current_user.id, course.course_id),
-        rule=certificates.eligibility(current_user.id, course))
+        rule=certificates.eligibility(current_user.id, course), assessment=assessment,
+        shifts=shifts)
+
+
+@bp.route("/<course_id>/self-assessment/<phase>", methods=["GET", "POST"])
+@requires(SIGNED_IN)
+def self_assessment(course_id: str, phase: str) -> ResponseReturnValue:
+    """Rate where I stand on the course's statements, before the course or after it."""
+    course, _ = _load(course_id)
+    try:
+        current = self_assessments.check_phase(current_user.id, course, phase)
+    except self_assessments.NoAssessment:
+        abort(404)
+    except self_assessments.AssessmentError as error:
+        abort(make_response(error_page(409, str(error))))
+    assessment = course.self_assessment
+    assert assessment is not None
+    if (current.before if phase == BEFORE else current.after) is not None:
+        flash(gettext("Your answers were already recorded. Here is how they compare."), "info")
+        return redirect(url_for("courses.course", course_id=course.course_id,
+                                _anchor="self-assessment-title"))
+    language = _language()
+    statements = [(statement.statement_id, statement.text(language, assessment.default_language))
+                  for statement in assessment.statements]
+    form = self_assessment_form(statements, assessment.question.text(
+        language, assessment.default_language))
+    if form.validate_on_submit():
+        ratings = {statement_id: form[f"statement_{position}"].data
+                   for position, (statement_id, _) in enumerate(statements)}
+        try:
+            self_assessments.submit(current_user.id, course, phase, ratings,
+                                    form.open_answer.data or "")
+        except self_assessments.AssessmentError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(gettext("Thank you: your answers are recorded.") if phase == BEFORE
+                  else gettext("Thank you: here is how your answers moved since you started."),
+                  "success")
+            return redirect(url_for("courses.course", course_id=course.course_id,
+                                    _anchor="self-assessment-title"))
+    return render_form("courses/self_assessment.html", form, course=course, phase=phase,
+                       language=language, statement_count=len(statements))
 
 
 def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | None = None,

@@ -1,0 +1,208 @@
+"""The dashboard's tables, built from the aggregate queries' rows with the fewer-than-5 rule
+applied (lms/insights/privacy.py): participation by cohort, region, theme and month,
+self-assessment shifts per statement, and outcome stories by theme and country."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from flask_babel import format_date, gettext
+
+from lms.cohorts.focus import REGIONAL, REGIONS, THEMATIC, THEMES, focus_label
+from lms.cohorts.models import Cohort
+from lms.courses.content import Course
+from lms.i18n import country_name
+from lms.insights import queries
+from lms.insights.privacy import Figure, protect, withheld, withhold_complement
+from lms.insights.tables import (
+    BARS,
+    CHANGE,
+    COLUMNS,
+    COUNT,
+    DAYS,
+    DUMBBELL,
+    PERCENT,
+    RATING,
+    Column,
+    Row,
+    Table,
+)
+
+COHORT_CHART_LIMIT = 20
+COUNTRY_CHART_LIMIT = 15
+PARTICIPATION_SLUGS = ("cohorts", "regions", "themes", "months")
+STORY_SLUGS = ("story-themes", "story-countries")
+SHIFTS_PREFIX = "shifts-"
+
+
+def _participation_columns() -> list[Column]:
+    return [Column("enrolments", gettext("Enrolments"), COUNT),
+            Column("active", gettext("Active learners (last 30 days)"), COUNT),
+            Column("completion", gettext("Completion rate"), PERCENT),
+            Column("median_days", gettext("Median days to complete"), DAYS)]
+
+
+def participation_figures(counts: queries.Participation | None) -> dict[str, Figure]:
+    """A group's four participation figures, each protected by the number of people behind it."""
+    if counts is None:
+        counts = queries.Participation("", "", 0, 0, 0, 0, 0, 0, None)
+    rate = 100 * counts.completers / counts.enrolments if counts.enrolments else None
+    return {"enrolments": protect(counts.enrolments, counts.people),
+            "active": protect(counts.active, counts.active_people),
+            "completion": protect(rate, counts.people),
+            "median_days": protect(counts.median_days, counts.completer_people)}
+
+
+def protect_groups(rows: list[Row], sizes: Mapping[str, Sequence[int]],
+                   linked: Mapping[str, tuple[str, ...]] | None = None) -> list[Row]:
+    """Withhold, column by column, what would let a reader find a lone small group by
+    subtracting the others from the total; `linked` columns are withheld with their column
+    (a completion rate would give the size of a withheld group away)."""
+    hidden: list[set[str]] = [set() for _ in rows]
+    for column, column_sizes in sizes.items():
+        for index in withhold_complement([row.figures[column] for row in rows], column_sizes):
+            hidden[index].update((column, *(linked or {}).get(column, ())))
+    return [replace(row, figures={key: withheld(figure) if key in hidden[index] else figure
+                                  for key, figure in row.figures.items()})
+            for index, row in enumerate(rows)]
+
+
+def _participation_rows(keyed: Iterable[tuple[str, str, queries.Participation]]) -> list[Row]:
+    groups = list(keyed)
+    rows = [Row(key, label, participation_figures(counts)) for key, label, counts in groups]
+    return protect_groups(rows, {"enrolments": [counts.people for _, _, counts in groups],
+                                 "active": [counts.active_people for _, _, counts in groups]},
+                          {"enrolments": ("completion", "median_days")})
+
+
+def _ordered(codes: Iterable[str], known: Mapping[str, object]) -> list[str]:
+    """Codes in the fixed list's order, then any unknown ones."""
+    present = set(codes)
+    return [code for code in known if code in present] + sorted(present - set(known))
+
+
+def participation_tables(counts: Sequence[queries.Participation],
+                         cohorts: Sequence[Cohort]) -> tuple[dict[str, Figure], list[Table]]:
+    """The scope's four headline figures, and the tables by cohort, region, theme and month."""
+    by = {(row.dimension, row.key): row for row in counts}
+    total = participation_figures(by.get((queries.ALL, "")))
+    columns = _participation_columns()
+    cohort_rows = _participation_rows(
+        (cohort.slug, cohort.name, by[(queries.COHORT, str(cohort.id))]) for cohort in cohorts
+        if (queries.COHORT, str(cohort.id)) in by)
+    # Regions and themes together split the total: protected as one list, shown as two.
+    regions = _ordered((row.key for row in counts if row.dimension == queries.REGION), REGIONS)
+    themes = _ordered((row.key for row in counts if row.dimension == queries.THEME), THEMES)
+    focus_rows = _participation_rows(
+        [(code, focus_label(REGIONAL, code), by[(queries.REGION, code)]) for code in regions]
+        + [(code, focus_label(THEMATIC, code), by[(queries.THEME, code)]) for code in themes])
+    months = sorted(row.key for row in counts if row.dimension == queries.MONTH)
+    month_rows = [_month_row(row, index) for index, row in enumerate(_participation_rows(
+        (month, month, by[(queries.MONTH, month)]) for month in months))]
+    cohort_note = (gettext("The chart shows the %(count)d most recent cohorts; the table lists "
+                           "all %(total)d.", count=COHORT_CHART_LIMIT, total=len(cohort_rows))
+                   if len(cohort_rows) > COHORT_CHART_LIMIT else "")
+    rate = gettext("Completion rate, with each group's enrolments in the table.")
+    tables = [
+        Table("cohorts", gettext("By cohort"), rate, gettext("Cohort"), gettext("Address"),
+              columns, cohort_rows, BARS, "completion", chart_limit=COHORT_CHART_LIMIT,
+              note=cohort_note),
+        Table("regions", gettext("By region"), rate, gettext("Region"), gettext("Code"),
+              columns, focus_rows[:len(regions)], BARS, "completion"),
+        Table("themes", gettext("By theme"), rate, gettext("Theme"), gettext("Code"),
+              columns, focus_rows[len(regions):], BARS, "completion"),
+        Table("months", gettext("Over time"), gettext("Enrolments by month of joining."),
+              gettext("Month"), gettext("Month (ISO)"), columns, month_rows, COLUMNS,
+              "enrolments"),
+    ]
+    return total, tables
+
+
+def _month_row(row: Row, index: int) -> Row:
+    year, month = (int(part) for part in row.key.split("-"))
+    first = date(year, month, 1)
+    return replace(row, label=format_date(first, "MMMM y"), short_label=format_date(first, "MMM"),
+                   sublabel=str(year) if index == 0 or month == 1 else "")
+
+
+def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
+                 language: str) -> list[Table]:
+    """For each course with a self-assessment, each statement's paired mean ratings."""
+    tables = []
+    for course in courses:
+        assessment = course.self_assessment
+        if assessment is None:
+            continue
+        found = {shift.statement_id: shift for shift in shifts
+                 if shift.course_id == course.course_id}
+        rows = []
+        for statement in assessment.statements:
+            shift = found.get(statement.statement_id)
+            respondents = shift.respondents if shift else 0
+            rows.append(Row(statement.statement_id,
+                            statement.text(language, assessment.default_language), {
+                                "respondents": protect(respondents, respondents),
+                                "before": protect(shift.before if shift else None, respondents),
+                                "after": protect(shift.after if shift else None, respondents),
+                                "change": protect(shift.change if shift else None, respondents),
+                            }))
+        title = course.title(language)
+        tables.append(Table(
+            SHIFTS_PREFIX + course.course_id,
+            gettext("Self-assessment before and after: %(course)s", course=title),
+            gettext("Mean rating from 1 (not at all) to 5 (fully), before and after the "
+                    "course, among learners who answered both times."),
+            gettext("Self-assessment statement"), gettext("Statement code"),
+            [Column("respondents", gettext("Respondents"), COUNT),
+             Column("before", gettext("Mean before"), RATING),
+             Column("after", gettext("Mean after"), RATING),
+             Column("change", gettext("Mean change"), CHANGE)],
+            rows, DUMBBELL, "before", measure_after="after",
+            extra={gettext("Course"): title}))
+    return tables
+
+
+def _story_figures(counts: queries.StoryCounts | None) -> dict[str, Figure]:
+    if counts is None:
+        counts = queries.StoryCounts("", "", 0, 0, 0, 0)
+    return {"stories": protect(counts.stories, counts.authors),
+            "verified": protect(counts.verified, counts.verified_authors)}
+
+
+def _story_rows(groups: list[tuple[str, str, queries.StoryCounts]]) -> list[Row]:
+    rows = [Row(key, label, _story_figures(counts)) for key, label, counts in groups]
+    return protect_groups(rows, {"stories": [counts.authors for _, _, counts in groups],
+                                 "verified": [counts.verified_authors
+                                              for _, _, counts in groups]})
+
+
+def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figure], list[Table]]:
+    """The scope's story totals, and the tables by theme and by country."""
+    by = {(row.dimension, row.key): row for row in counts}
+    columns = [Column("stories", gettext("Outcome stories"), COUNT),
+               Column("verified", gettext("Verified"), COUNT)]
+    themes = _ordered((row.key for row in counts if row.dimension == queries.THEME), THEMES)
+    theme_rows = _story_rows([(code, str(THEMES.get(code, code)), by[(queries.THEME, code)])
+                              for code in themes])
+    countries = [row.key for row in counts if row.dimension == queries.COUNTRY]
+    country_rows = _story_rows([(code, country_name(code) or code, by[(queries.COUNTRY, code)])
+                                for code in countries])
+    # Shown countries by number of stories, then the others by name (their order tells
+    # nothing about their size).
+    country_rows.sort(key=lambda row: (not row.figures["stories"].shown,
+                                       -(row.figures["stories"].value or 0)
+                                       if row.figures["stories"].shown else 0, row.label))
+    country_note = (gettext("The chart shows the %(count)d countries with the most stories; "
+                            "the table lists all %(total)d.", count=COUNTRY_CHART_LIMIT,
+                            total=len(country_rows))
+                    if len(country_rows) > COUNTRY_CHART_LIMIT else "")
+    stories = gettext("Outcome stories, with how many are verified in the table.")
+    return _story_figures(by.get((queries.ALL, ""))), [
+        Table("story-themes", gettext("Outcome stories by theme"), stories, gettext("Theme"),
+              gettext("Code"), columns, theme_rows, BARS, "stories"),
+        Table("story-countries", gettext("Outcome stories by country"), stories,
+              gettext("Country"), gettext("Country code"), columns, country_rows, BARS,
+              "stories", chart_limit=COUNTRY_CHART_LIMIT, note=country_note),
+    ]
