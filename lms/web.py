@@ -120,8 +120,8 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
-def _has_nul(text: str) -> bool:
-    return "\x00" in text
+def _has_nul(text: str | None) -> bool:
+    return text is not None and "\x00" in text  # a multipart part may come without a name
 
 
 def refuse_unreadable_input() -> None:
