@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 
 from lms.db import utcnow
 
@@ -20,6 +20,14 @@ log = logging.getLogger(__name__)
 
 class MailError(RuntimeError):
     """The mail server could not be reached or refused the message."""
+
+
+def link(endpoint: str, **values: object) -> str:
+    """An absolute link for an email, on the site's public address (LMS_BASE_URL), never on
+    the host a request claimed: a forged Host header must not put an attacker's address in
+    a password-reset email."""
+    base = urlsplit(current_app.config["LMS_BASE_URL"])
+    return f"{base.scheme}://{base.netloc}{url_for(endpoint, **values)}"
 
 
 def compose(to: str, subject: str, body: str) -> EmailMessage:

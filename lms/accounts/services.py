@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -141,8 +141,8 @@ def register(
     existing = find_user_by_email(email)
     if existing is not None:
         _email_user(existing, _l("You already have an account"), "already_registered",
-                    sign_in_url=url_for("accounts.login", _external=True),
-                    reset_url=url_for("accounts.reset_request", _external=True))
+                    sign_in_url=mail.link("accounts.login"),
+                    reset_url=mail.link("accounts.reset_request"))
         return
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=password_hash,
@@ -150,8 +150,7 @@ def register(
     )
     db.session.add(user)
     db.session.flush()
-    confirm_url = url_for("accounts.confirm_email", token=make_token(user, "confirm"),
-                          _external=True)
+    confirm_url = mail.link("accounts.confirm_email", token=make_token(user, "confirm"))
     db.session.commit()
     _email_user(user, _l("Confirm your email address"), "confirm_email", confirm_url=confirm_url)
 
@@ -189,7 +188,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    reset_url = url_for("accounts.reset_password", token=make_token(user, "reset"), _external=True)
+    reset_url = mail.link("accounts.reset_password", token=make_token(user, "reset"))
     minutes = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60
     _email_user(user, _l("Reset your password"), "password_reset", reset_url=reset_url,
                 minutes=minutes)
@@ -241,8 +240,7 @@ def new_invited_user(*, email: str, name: str, role: Role, locale: str,
 
 def send_invitation(user: User, invited_by: User | None) -> None:
     """Email a committed, invited account the link to choose its password."""
-    invite_url = url_for("accounts.accept_invitation", token=make_token(user, "invite"),
-                         _external=True)
+    invite_url = mail.link("accounts.accept_invitation", token=make_token(user, "invite"))
     days = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400
     _email_user(user, _l("You are invited to Open Government Learning"), "invitation",
                 invite_url=invite_url, days=days,

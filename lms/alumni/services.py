@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import delete, func, select
 
@@ -203,8 +202,8 @@ def send_message(sender: User, recipient_id: int, body: str) -> AlumniMessage:
     db.session.flush()
     recipient = db.session.get(User, recipient_id)
     with force_locale(recipient.locale):
-        link = url_for("alumni.message", message_id=message.id, _external=True)
-        settings = url_for("alumni.me", _external=True)
+        link = mail.link("alumni.message", message_id=message.id)
+        settings = mail.link("alumni.me")
         subject = gettext("%(name)s sent you a message through the alumni network",
                           name=sender.name)
         text = gettext(

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from lms import mail
 from lms.access import ADMIN, FACILITATOR, requires
 from lms.cohorts import bp, dashboard, imports, reminders, services
 from lms.cohorts.focus import focus_label
@@ -244,7 +245,7 @@ def remind(slug: str) -> ResponseReturnValue:
             result = reminders.send(
                 cohort, current_user, chosen, subject=form.subject.data, body=form.body.data,
                 course_title=course.title(language()), due_titles=due_titles,
-                link=url_for("courses.course", course_id=course.course_id, _external=True))
+                link=mail.link("courses.course", course_id=course.course_id))
         except services.CohortError as error:
             _field_error(form, error)
         else:
