@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if REQUIRE_BROWSER:
         raise pytest.UsageError(f"LMS_REQUIRE_BROWSER=1 but {reason}")
-    marker = pytest.mark.skipif(True, reason=f"browser tests SKIPPED: {reason}")
+    marker = pytest.mark.skipif(reason is not None, reason=f"browser tests SKIPPED: {reason}")
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(marker)

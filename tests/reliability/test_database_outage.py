@@ -35,7 +35,8 @@ from tests.conftest import POSTGRES_URL
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.parametrize("postgres_url", [pytest.param(
-    POSTGRES_URL, marks=() if POSTGRES_URL else pytest.mark.skip(
+    POSTGRES_URL, marks=pytest.mark.skipif(
+        not POSTGRES_URL,
         reason="PostgreSQL only (no SQLite variant: SQLite has no server connection to lose): "
                "set LMS_TEST_DATABASE_URL"))], ids=["postgresql"])
 

@@ -50,7 +50,8 @@ CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 # These tests are about PostgreSQL: they take the conftest's PostgreSQL database, never SQLite.
 pytestmark = pytest.mark.parametrize("database_url", [pytest.param(
-    "postgresql", marks=() if POSTGRES_URL else pytest.mark.skip(
+    "postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL,
         reason="two servers share a PostgreSQL database: set LMS_TEST_DATABASE_URL"))],
     indirect=True)
 
