@@ -1,0 +1,26 @@
+"""user sessions
+
+Revision ID: c12d00000004
+Revises: c12c00000003
+Create Date: 2026-12-02 22:00:00.000000+00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import lms.db
+
+
+# revision identifiers, used by Alembic.
+revision = 'c12d00000004'
+down_revision = 'c12c00000003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
