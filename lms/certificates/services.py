@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
+from lms.accounts.services import normalise_email
 from lms.certificates import codes, credentials
 from lms.certificates.models import (
     ACTIVE,
@@ -152,25 +155,86 @@ def base_url() -> str:
     return current_app.config["LMS_BASE_URL"].rstrip("/")
 
 
+def issuer_id() -> str:
+    return f"{base_url()}/issuer"
+
+
+def key_id() -> str:
+    """The verification method that signs credentials: a URL of its own, so that any verifier
+    loads the key with a plain GET (a '#key-1' fragment needs a loader that selects it)."""
+    return f"{base_url()}/issuer/keys/1"
+
+
+def legacy_key_id() -> str:
+    """The verification method that credentials issued before December 2026 name (same key)."""
+    return f"{base_url()}/issuer#key-1"
+
+
 def issuer() -> dict[str, object]:
     """The issuer profile embedded in every credential."""
-    return {"id": f"{base_url()}/issuer", "type": ["Profile"],
+    return {"id": issuer_id(), "type": ["Profile"],
             "name": current_app.config["LMS_ISSUER_NAME"], "url": base_url()}
 
 
+def verification_key(method_id: str | None = None) -> dict[str, object]:
+    """The public key as a Multikey verification method, with its own context (published at
+    /issuer/keys/1, and embedded in the issuer profile)."""
+    return {"@context": credentials.MULTIKEY_V1, "id": method_id or key_id(), "type": "Multikey",
+            "controller": issuer_id(),
+            "publicKeyMultibase": credentials.public_multikey(signing_key())}
+
+
 def issuer_document() -> dict[str, object]:
-    """The issuer profile published at /issuer, with the public key that verifies credentials."""
-    key_id = f"{base_url()}/issuer#key-1"
+    """The issuer profile published at /issuer: an Open Badges Profile that is also the
+    controller document of the key, which it lists for assertions (signing credentials)."""
+    methods = [key_id(), legacy_key_id()]
     return {
-        "@context": ["https://www.w3.org/ns/credentials/v2",
-                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "@context": [credentials.CREDENTIALS_V2, credentials.OPEN_BADGES_V3,
+                     credentials.CONTROLLER_TERMS],
         **issuer(),
-        "verificationMethod": [{
-            "id": key_id, "type": "Multikey", "controller": f"{base_url()}/issuer",
-            "publicKeyMultibase": credentials.public_multikey(signing_key()),
-        }],
-        "assertionMethod": [key_id],
+        "verificationMethod": [verification_key(method) for method in methods],
+        "assertionMethod": methods,
     }
+
+
+def credential_verifies(credential: str) -> bool | None:
+    """Whether a stored credential carries valid proofs by our key, naming one of our key's
+    verification methods: issued today (a proof array) or before (one proof object), so
+    already-issued certificates keep verifying. None when the key is missing (cannot tell)."""
+    try:
+        public_key = credentials.public_multikey(signing_key())
+    except CertificateError:
+        return None
+    return _verifies(credential, key_id(), legacy_key_id(), public_key)
+
+
+@lru_cache(maxsize=1024)
+def _verifies(credential: str, method: str, legacy_method: str, public_key: str) -> bool:
+    # Cached: canonicalizing takes milliseconds, and a credential never changes once stored.
+    try:
+        document = json.loads(credential)
+    except ValueError:
+        return False
+    proofs = credentials.proofs(document)
+    if not proofs or any(proof.get("verificationMethod") not in (method, legacy_method)
+                         for proof in proofs):
+        return False
+    return credentials.verify(document, credentials.public_key_from_multikey(public_key))
+
+
+def linkedin_url(certificate: Certificate) -> str:
+    """LinkedIn's "add a certification" link, pointing at the public verification page on
+    LMS_BASE_URL (never on the host a request claimed)."""
+    fields: dict[str, object] = {
+        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
+        "organizationName": current_app.config["LMS_ISSUER_NAME"],
+        "issueYear": certificate.issued_at.year, "issueMonth": certificate.issued_at.month}
+    if certificate.expires_at is not None:
+        fields.update(expirationYear=certificate.expires_at.year,
+                      expirationMonth=certificate.expires_at.month)
+    display = codes.display(certificate.code)
+    fields.update(certUrl=f"{base_url()}/verify/{display}", certId=display)
+    return f"https://www.linkedin.com/profile/add?{urlencode(fields)}"
 
 
 def _iso(moment: datetime) -> str:
@@ -179,7 +243,7 @@ def _iso(moment: datetime) -> str:
 
 # --- issuing -------------------------------------------------------------------------------------
 
-def _credential(certificate: Certificate, course: Course) -> str:
+def _credential(certificate: Certificate, course: Course, email: str) -> str:
     language = certificate.language
     with force_locale(language):
         criteria = gettext("Every lesson completed and every knowledge check answered correctly.")
@@ -188,7 +252,11 @@ def _credential(certificate: Certificate, course: Course) -> str:
         valid_from=_iso(certificate.issued_at),
         valid_until=_iso(certificate.expires_at) if certificate.expires_at else None,
         name=certificate.course_title,
-        subject={"type": ["AchievementSubject"], "name": certificate.holder_name},
+        # OB 3.0: the subject has an id or an identifier. A salted hash of the address lets
+        # the holder show the credential is theirs, without the credential publishing it.
+        subject={"type": ["AchievementSubject"], "name": certificate.holder_name,
+                 "identifier": [credentials.identity_object(normalise_email(email),
+                                                            secrets.token_hex(16))]},
         achievement={
             "id": f"{base_url()}/courses/{course.course_id}/",
             "type": ["Achievement"], "name": certificate.course_title,
@@ -200,8 +268,8 @@ def _credential(certificate: Certificate, course: Course) -> str:
                 "statusListIndex": str(certificate.status_index),
                 "statusListCredential": f"{base_url()}/credentials/status/1"},
     )
-    signed = credentials.sign(unsigned, signing_key(), f"{base_url()}/issuer#key-1",
-                              _iso(certificate.issued_at))
+    signed = credentials.sign(unsigned, signing_key(), key_id(), _iso(certificate.issued_at),
+                              proof_set=True)
     return json.dumps(signed, ensure_ascii=False, sort_keys=True)
 
 
@@ -239,7 +307,7 @@ def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | 
             db.session.add(certificate)
             db.session.flush()
             certificate.status_index = certificate.id
-            certificate.credential = _credential(certificate, course)
+            certificate.credential = _credential(certificate, course, user.email)
             _record(certificate, "issued", actor_id)
             db.session.flush()
     except IntegrityError:
@@ -431,5 +499,6 @@ def _signed_status_list(key_path: str, base: str, issuer_name: str,
     unsigned = credentials.bitstring_status_list(
         list_id=f"{base}/credentials/status/1", issuer=issuer(), valid_from=now,
         revoked_indexes=set(revoked))
-    signed = credentials.sign(unsigned, _load_key(key_path), f"{base}/issuer#key-1", now)
+    signed = credentials.sign(unsigned, _load_key(key_path), f"{base}/issuer/keys/1", now,
+                              proof_set=True)
     return json.dumps(signed, ensure_ascii=False)

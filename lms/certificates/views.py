@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from urllib.parse import urlencode
 
 from flask import (
     Response,
@@ -100,17 +99,6 @@ def verify_form() -> ResponseReturnValue:
     return render_template("certificates/verify_form.html")
 
 
-def _linkedin_url(certificate: Certificate) -> str:
-    verify_url = url_for("certificates.verify", code=codes.display(certificate.code),
-                         _external=True)
-    query = urlencode({
-        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
-        "organizationName": current_app.config["LMS_ISSUER_NAME"],
-        "issueYear": certificate.issued_at.year, "issueMonth": certificate.issued_at.month,
-        "certUrl": verify_url, "certId": codes.display(certificate.code)})
-    return f"https://www.linkedin.com/profile/add?{query}"
-
-
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @public
 @limiter.shared_limit(_verify_limit, scope="verify")
@@ -131,7 +119,9 @@ def verify(code: str) -> ResponseReturnValue:
     return render_template(
         "certificates/verify.html", certificate=certificate, state=state, typed=code[:40],
         codes=codes, successor=services.successor(certificate) if certificate else None,
-        linkedin_url=_linkedin_url(certificate) if certificate else None,
+        linkedin_url=services.linkedin_url(certificate) if certificate else None,
+        signature_valid=services.credential_verifies(certificate.credential)
+        if certificate else None,
         upload_result=upload_result, issuer_name=current_app.config["LMS_ISSUER_NAME"],
     ), status
 
@@ -145,8 +135,10 @@ def verify_json(code: str) -> ResponseReturnValue:
     state = services.state(certificate)
     if certificate is None:
         return {"state": state}, 404
-    body: dict[str, object] = {"state": state, "code": codes.display(certificate.code),
-                               "credential": json.loads(certificate.credential)}
+    body: dict[str, object] = {
+        "state": state, "code": codes.display(certificate.code),
+        "signature_valid": services.credential_verifies(certificate.credential),
+        "credential": json.loads(certificate.credential)}
     if certificate.revoked_at:
         body["revoked_at"] = certificate.revoked_at.isoformat()
         body["revocation_reason"] = certificate.revocation_reason
@@ -162,6 +154,16 @@ def issuer() -> ResponseReturnValue:
     """The issuer profile with the public key that verifies our credentials."""
     try:
         return services.issuer_document()
+    except services.CertificateError:
+        abort(503)
+
+
+@bp.route("/issuer/keys/1")
+@public
+def issuer_key() -> ResponseReturnValue:
+    """The public key (a Multikey verification method) that verifies our credentials."""
+    try:
+        return services.verification_key()
     except services.CertificateError:
         abort(503)
 
