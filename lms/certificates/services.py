@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
@@ -174,67 +173,6 @@ def issuer() -> dict[str, object]:
     """The issuer profile embedded in every credential."""
     return {"id": issuer_id(), "type": ["Profile"],
             "name": current_app.config["LMS_ISSUER_NAME"], "url": base_url()}
-
-
-def verification_key(method_id: str | None = None) -> dict[str, object]:
-    """The public key as a Multikey verification method, with its own context (published at
-    /issuer/keys/1, and embedded in the issuer profile)."""
-    return {"@context": credentials.MULTIKEY_V1, "id": method_id or key_id(), "type": "Multikey",
-            "controller": issuer_id(),
-            "publicKeyMultibase": credentials.public_multikey(signing_key())}
-
-
-def issuer_document() -> dict[str, object]:
-    """The issuer profile published at /issuer: an Open Badges Profile that is also the
-    controller document of the key, which it lists for assertions (signing credentials)."""
-    methods = [key_id(), legacy_key_id()]
-    return {
-        "@context": [credentials.CREDENTIALS_V2, credentials.OPEN_BADGES_V3,
-                     credentials.CONTROLLER_TERMS],
-        **issuer(),
-        "verificationMethod": [verification_key(method) for method in methods],
-        "assertionMethod": methods,
-    }
-
-
-def credential_verifies(credential: str) -> bool | None:
-    """Whether a stored credential carries valid proofs by our key, naming one of our key's
-    verification methods: issued today (a proof array) or before (one proof object), so
-    already-issued certificates keep verifying. None when the key is missing (cannot tell)."""
-    try:
-        public_key = credentials.public_multikey(signing_key())
-    except CertificateError:
-        return None
-    return _verifies(credential, key_id(), legacy_key_id(), public_key)
-
-
-@lru_cache(maxsize=1024)
-def _verifies(credential: str, method: str, legacy_method: str, public_key: str) -> bool:
-    # Cached: canonicalizing takes milliseconds, and a credential never changes once stored.
-    try:
-        document = json.loads(credential)
-    except ValueError:
-        return False
-    proofs = credentials.proofs(document)
-    if not proofs or any(proof.get("verificationMethod") not in (method, legacy_method)
-                         for proof in proofs):
-        return False
-    return credentials.verify(document, credentials.public_key_from_multikey(public_key))
-
-
-def linkedin_url(certificate: Certificate) -> str:
-    """LinkedIn's "add a certification" link, pointing at the public verification page on
-    LMS_BASE_URL (never on the host a request claimed)."""
-    fields: dict[str, object] = {
-        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
-        "organizationName": current_app.config["LMS_ISSUER_NAME"],
-        "issueYear": certificate.issued_at.year, "issueMonth": certificate.issued_at.month}
-    if certificate.expires_at is not None:
-        fields.update(expirationYear=certificate.expires_at.year,
-                      expirationMonth=certificate.expires_at.month)
-    display = codes.display(certificate.code)
-    fields.update(certUrl=f"{base_url()}/verify/{display}", certId=display)
-    return f"https://www.linkedin.com/profile/add?{urlencode(fields)}"
 
 
 def _iso(moment: datetime) -> str:
@@ -481,24 +419,3 @@ def reissue(certificate: Certificate, actor: User, holder_name: str) -> Certific
     _record(certificate, "reissued", actor.id, f"{certificate.holder_name} -> {holder_name}")
     db.session.commit()
     return replacement
-
-
-def status_list() -> str:
-    """The signed revocation list (Bitstring Status List): revoked and superseded entries."""
-    revoked = tuple(sorted(db.session.scalars(select(Certificate.status_index).where(
-        Certificate.status.in_([REVOKED, SUPERSEDED])))))
-    return _signed_status_list(current_app.config["LMS_SIGNING_KEY_PATH"], base_url(),
-                               current_app.config["LMS_ISSUER_NAME"], revoked)
-
-
-@lru_cache(maxsize=8)
-def _signed_status_list(key_path: str, base: str, issuer_name: str,
-                        revoked: tuple[int, ...]) -> str:
-    # Signed once per set of revoked entries (signing canonicalises the whole document).
-    now = _iso(utcnow().replace(microsecond=0))
-    unsigned = credentials.bitstring_status_list(
-        list_id=f"{base}/credentials/status/1", issuer=issuer(), valid_from=now,
-        revoked_indexes=set(revoked))
-    signed = credentials.sign(unsigned, _load_key(key_path), f"{base}/issuer/keys/1", now,
-                              proof_set=True)
-    return json.dumps(signed, ensure_ascii=False)

@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 from wtforms import StringField, TextAreaField
 
 from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
-from lms.certificates import bp, codes, services
+from lms.certificates import bp, codes, services, verification
 from lms.certificates.models import Certificate, CertificateEvent
 from lms.certificates.pdf import CertificateRenderError
 from lms.cohorts.views import cohort_for_facilitator
@@ -119,8 +119,8 @@ def verify(code: str) -> ResponseReturnValue:
     return render_template(
         "certificates/verify.html", certificate=certificate, state=state, typed=code[:40],
         codes=codes, successor=services.successor(certificate) if certificate else None,
-        linkedin_url=services.linkedin_url(certificate) if certificate else None,
-        signature_valid=services.credential_verifies(certificate.credential)
+        linkedin_url=verification.linkedin_url(certificate) if certificate else None,
+        signature_valid=verification.credential_verifies(certificate.credential)
         if certificate else None,
         upload_result=upload_result, issuer_name=current_app.config["LMS_ISSUER_NAME"],
     ), status
@@ -137,7 +137,7 @@ def verify_json(code: str) -> ResponseReturnValue:
         return {"state": state}, 404
     body: dict[str, object] = {
         "state": state, "code": codes.display(certificate.code),
-        "signature_valid": services.credential_verifies(certificate.credential),
+        "signature_valid": verification.credential_verifies(certificate.credential),
         "credential": json.loads(certificate.credential)}
     if certificate.revoked_at:
         body["revoked_at"] = certificate.revoked_at.isoformat()
@@ -153,7 +153,7 @@ def verify_json(code: str) -> ResponseReturnValue:
 def issuer() -> ResponseReturnValue:
     """The issuer profile with the public key that verifies our credentials."""
     try:
-        return services.issuer_document()
+        return verification.issuer_document()
     except services.CertificateError:
         abort(503)
 
@@ -163,7 +163,7 @@ def issuer() -> ResponseReturnValue:
 def issuer_key() -> ResponseReturnValue:
     """The public key (a Multikey verification method) that verifies our credentials."""
     try:
-        return services.verification_key()
+        return verification.verification_key()
     except services.CertificateError:
         abort(503)
 
@@ -173,7 +173,7 @@ def issuer_key() -> ResponseReturnValue:
 def status_list() -> ResponseReturnValue:
     """The signed revocation list every credential points to."""
     try:
-        return Response(services.status_list(), mimetype="application/vc+ld+json")
+        return Response(verification.status_list(), mimetype="application/vc+ld+json")
     except services.CertificateError:
         abort(503)
 

@@ -136,6 +136,8 @@ def test_without_the_key_the_pages_say_nothing_about_the_signature(client: Flask
     assert page.status_code == 200
     assert CHECKS_OUT not in page.text and DOES_NOT not in page.text
     assert client.get(f"/verify/{display}.json").json["signature_valid"] is None
+    for path in ("/issuer", "/issuer/keys/1", "/credentials/status/1"):
+        assert client.get(path).status_code == 503, path  # not a 500
 
 
 def _linkedin(client: FlaskClient, code: str, **headers: str) -> dict[str, list[str]]:
