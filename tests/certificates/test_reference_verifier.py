@@ -44,7 +44,8 @@ def _npm_ci() -> None:
     """Install the verifier's packages exactly as locked, unless already installed."""
     npm = shutil.which("npm")
     if NODE is None or npm is None:
-        pytest.fail("LMS_REQUIRE_NODE=1 (or node present) but node or npm is not installed")
+        pytest.fail(f"node or npm is not installed (node: {NODE}, npm: {npm}); "
+                    "LMS_REQUIRE_NODE=1 requires both")
     wanted = hashlib.sha256((VERIFIER / "package-lock.json").read_bytes()
                             + (VERIFIER / "package.json").read_bytes()).hexdigest()
     stamp = VERIFIER / "node_modules" / ".installed-from-lock"
@@ -53,8 +54,10 @@ def _npm_ci() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if stamp.is_file() and stamp.read_text() == wanted:
             return
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline"],  # noqa: S603
-                       cwd=VERIFIER, check=True, timeout=600, capture_output=True)
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline"],  # noqa: S603
+                              cwd=VERIFIER, timeout=600, capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.fail(f"npm ci failed in {VERIFIER}:\n{done.stderr[-3000:]}")
         stamp.write_text(wanted)
 
 

@@ -98,6 +98,7 @@ def test_the_verify_pages_check_the_signature(client: FlaskClient, app) -> None:
     db.session.commit()
     page = client.get(f"/verify/{code}").text
     assert DOES_NOT in page and CHECKS_OUT not in page
+    assert "linkedin.com" not in page  # nothing to add to a profile until this is sorted out
     assert "ne correspond pas à la clé publique" in french.get(f"/verify/{code}").text
     assert client.get(f"/verify/{code}.json").json["signature_valid"] is False
 
