@@ -8,7 +8,8 @@ JSON-LD contexts are never fetched: only the contexts bundled in ``contexts/`` c
 Canonicalization runs in a "safe mode": a property or IRI that JSON-LD expansion would silently
 drop (and so leave unsigned) is an error instead.
 
-This module is deliberately self-contained (stdlib, cryptography, pyld; no Flask).
+This module is deliberately self-contained (stdlib, cryptography, pyld; no Flask); keys and
+multikeys are in multikeys.py, re-exported here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import copy
 import functools
 import gzip
 import hashlib
+import hmac
 import json
-import os
 import re
 import zlib
 from collections.abc import Mapping
@@ -29,11 +30,25 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pyld import jsonld
+
+from lms.certificates.multikeys import (
+    CredentialError,
+    base58btc_decode,
+    base58btc_encode,
+    generate_key,
+    key_from_file,
+    key_to_file,
+    multibase_decode,
+    private_key_from_multikey,
+    public_key_from_multikey,
+    public_multikey,
+    secret_multikey,
+)
 
 __all__ = [
     "CONTEXTS",
+    "CONTROLLER_TERMS",
     "CREDENTIALS_V2",
     "CREDENTIALS_EXAMPLES_V2",
     "CredentialError",
@@ -41,6 +56,7 @@ __all__ = [
     "Ed25519PrivateKey",
     "Ed25519PublicKey",
     "MIN_STATUS_LIST_SIZE",
+    "MULTIKEY_V1",
     "OPEN_BADGES_V3",
     "UnknownContextError",
     "UnsafeDocumentError",
@@ -50,11 +66,14 @@ __all__ = [
     "canonicalize",
     "document_loader",
     "generate_key",
+    "identity_matches",
+    "identity_object",
     "is_revoked",
     "key_from_file",
     "key_to_file",
     "open_badge_credential",
     "private_key_from_multikey",
+    "proofs",
     "public_key_from_multikey",
     "public_multikey",
     "secret_multikey",
@@ -67,19 +86,28 @@ __all__ = [
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 CREDENTIALS_EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 CONTEXTS: dict[str, str] = {
     CREDENTIALS_V2: "credentials-v2.jsonld",
     CREDENTIALS_EXAMPLES_V2: "credentials-examples-v2.jsonld",
     OPEN_BADGES_V3: "ob-v3p0-context-3.0.3.json",
+    MULTIKEY_V1: "multikey-v1.jsonld",
+}
+# What makes an issuer profile a controller document: the two verification relationship terms
+# of the Controlled Identifiers / DID vocabulary (the same IRIs as https://www.w3.org/ns/did/v1
+# and the security vocabulary), which neither the VC 2.0 nor the Open Badges context defines.
+CONTROLLER_TERMS: dict[str, Any] = {
+    "verificationMethod": {"@id": "https://w3id.org/security#verificationMethod",
+                           "@type": "@id"},
+    "assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id",
+                        "@container": "@set"},
 }
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
-ED25519_PUBLIC_PREFIX = b"\xed\x01"  # multicodec ed25519-pub
-ED25519_SECRET_PREFIX = b"\x80\x26"  # multicodec ed25519-priv
 
 MIN_STATUS_LIST_SIZE = 131072  # bits; Bitstring Status List v1.0 requires at least 16 KiB
 MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024  # refuse to inflate anything larger (gzip bombs)
@@ -89,12 +117,6 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _DATETIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 # pyld's own test for an absolute IRI (or blank node): anything else is dropped from the RDF.
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
-_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {char: value for value, char in enumerate(_B58_ALPHABET)}
-
-
-class CredentialError(ValueError):
-    """A credential cannot be built, canonicalized or read."""
 
 
 class UnknownContextError(CredentialError):
@@ -185,105 +207,6 @@ def canonicalize(document: dict[str, Any]) -> str:
     return canonical
 
 
-# --- base58btc, multibase and multikey -----------------------------------------------------------
-
-
-def base58btc_encode(data: bytes) -> str:
-    """Base58 (Bitcoin alphabet) encoding of bytes, leading zero bytes as '1'."""
-    number = int.from_bytes(data, "big")
-    encoded = ""
-    while number:
-        number, remainder = divmod(number, 58)
-        encoded = _B58_ALPHABET[remainder] + encoded
-    zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + encoded
-
-
-def base58btc_decode(text: str) -> bytes:
-    """Decode base58 (Bitcoin alphabet) text; ValueError on any character outside it."""
-    number = 0
-    for char in text:
-        if char not in _B58_INDEX:
-            raise ValueError(f"invalid base58btc character {char!r}")
-        number = number * 58 + _B58_INDEX[char]
-    zeros = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * zeros + body
-
-
-def _multibase_decode(value: str) -> bytes:
-    """Bytes of a base58btc multibase string ('z' prefix); ValueError otherwise."""
-    if not isinstance(value, str) or not value.startswith("z"):
-        raise ValueError("expected a base58btc multibase value starting with 'z'")
-    return base58btc_decode(value[1:])
-
-
-def _raw_public(key: Ed25519PublicKey) -> bytes:
-    """The 32 raw bytes of an Ed25519 public key."""
-    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
-def public_multikey(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
-    """Multikey (publicKeyMultibase) of an Ed25519 public key, or of a private key's public key."""
-    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    return "z" + base58btc_encode(ED25519_PUBLIC_PREFIX + _raw_public(public))
-
-
-def secret_multikey(key: Ed25519PrivateKey) -> str:
-    """Multikey (secretKeyMultibase) of an Ed25519 private key."""
-    return "z" + base58btc_encode(ED25519_SECRET_PREFIX + key.private_bytes_raw())
-
-
-def public_key_from_multikey(value: str) -> Ed25519PublicKey:
-    """Ed25519 public key from its multikey ('z6Mk...'); ValueError if it is not one."""
-    raw = _multibase_decode(value)
-    if len(raw) != 34 or not raw.startswith(ED25519_PUBLIC_PREFIX):
-        raise ValueError("not an Ed25519 public multikey")
-    return Ed25519PublicKey.from_public_bytes(raw[2:])
-
-
-def private_key_from_multikey(value: str) -> Ed25519PrivateKey:
-    """Ed25519 private key from its secret multikey ('z3u2...'); ValueError if it is not one."""
-    raw = _multibase_decode(value)
-    if len(raw) != 34 or not raw.startswith(ED25519_SECRET_PREFIX):
-        raise ValueError("not an Ed25519 secret multikey")
-    return Ed25519PrivateKey.from_private_bytes(raw[2:])
-
-
-# --- keys ----------------------------------------------------------------------------------------
-
-
-def generate_key() -> Ed25519PrivateKey:
-    """A new random Ed25519 signing key."""
-    return Ed25519PrivateKey.generate()
-
-
-def key_to_file(key: Ed25519PrivateKey, path: str | os.PathLike[str]) -> None:
-    """Write a key as JSON multikeys to a new file with mode 0600 (never overwrites one)."""
-    content = json.dumps({"publicKeyMultibase": public_multikey(key),
-                          "secretKeyMultibase": secret_multikey(key)}, indent=2) + "\n"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # whatever the umask
-            handle.write(content)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)  # no half-written key left behind
-        raise
-
-
-def key_from_file(path: str | os.PathLike[str]) -> Ed25519PrivateKey:
-    """Read a key written by key_to_file (or a W3C keyPair.json); checks the public key matches."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    secret = data.get("secretKeyMultibase") or data.get("privateKeyMultibase")
-    if not isinstance(secret, str):
-        raise CredentialError(f"{path}: no secretKeyMultibase")
-    key = private_key_from_multikey(secret)
-    if "publicKeyMultibase" in data and data["publicKeyMultibase"] != public_multikey(key):
-        raise CredentialError(f"{path}: publicKeyMultibase does not match the secret key")
-    return key
-
-
 # --- Data Integrity proofs (eddsa-rdfc-2022) ----------------------------------------------------
 
 
@@ -310,8 +233,10 @@ def _hash_data(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
 
 
 def sign(unsigned: dict[str, Any], private_key: Ed25519PrivateKey, verification_method: str,
-         created: str, proof_purpose: str = "assertionMethod") -> dict[str, Any]:
-    """A copy of the document with an eddsa-rdfc-2022 DataIntegrityProof added."""
+         created: str, proof_purpose: str = "assertionMethod", *,
+         proof_set: bool = False) -> dict[str, Any]:
+    """A copy of the document with an eddsa-rdfc-2022 DataIntegrityProof added (as a one-proof
+    array when proof_set: Open Badges 3.0's schema requires one; the signature is the same)."""
     if "proof" in unsigned:
         raise CredentialError("the document already has a proof")
     if "@context" not in unsigned:
@@ -324,17 +249,29 @@ def sign(unsigned: dict[str, Any], private_key: Ed25519PrivateKey, verification_
     document = copy.deepcopy(unsigned)
     proof_config = {**proof, "@context": copy.deepcopy(document["@context"])}
     signature = private_key.sign(_hash_data(document, proof_config))
-    return {**document, "proof": {**proof, "proofValue": "z" + base58btc_encode(signature)}}
+    signed = {**proof, "proofValue": "z" + base58btc_encode(signature)}
+    return {**document, "proof": [signed] if proof_set else signed}
 
 
-def verify(signed: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
-    """True only if the document carries a valid eddsa-rdfc-2022 proof by this key."""
+def proofs(signed: Any) -> list[dict[str, Any]]:
+    """The proofs of a document: its one proof object, or every proof of a proof set (array);
+    an empty list when there is none or one is not an object."""
+    if not isinstance(signed, dict):
+        return []
+    found = signed.get("proof")
+    if isinstance(found, dict):
+        return [found]
+    if isinstance(found, list) and found and all(isinstance(proof, dict) for proof in found):
+        return found
+    return []
+
+
+def _verify_proof(document: dict[str, Any], proof: dict[str, Any],
+                  public_key: Ed25519PublicKey) -> bool:
+    """Whether one eddsa-rdfc-2022 proof over the document (without its proofs) is by this key."""
     try:
-        if not isinstance(signed, dict) or not isinstance(signed.get("proof"), dict):
-            return False
-        document = {key: value for key, value in signed.items() if key != "proof"}
-        options = {key: value for key, value in signed["proof"].items() if key != "proofValue"}
-        signature = _multibase_decode(signed["proof"].get("proofValue"))
+        options = {key: value for key, value in proof.items() if key != "proofValue"}
+        signature = multibase_decode(proof.get("proofValue"))  # type: ignore[arg-type]
         if (len(signature) != 64 or options.get("type") != PROOF_TYPE
                 or options.get("cryptosuite") != CRYPTOSUITE or "@context" not in document):
             return False
@@ -357,6 +294,16 @@ def verify(signed: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
     return True
 
 
+def verify(signed: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
+    """True only if the document carries valid eddsa-rdfc-2022 proofs by this key: its proof
+    object, or every proof of its proof set (a non-empty array), as issued before and since."""
+    found = proofs(signed)
+    if not found:
+        return False
+    document = {key: value for key, value in signed.items() if key != "proof"}
+    return all(_verify_proof(document, proof, public_key) for proof in found)
+
+
 # --- Open Badges 3.0 ---------------------------------------------------------------------------
 
 
@@ -369,6 +316,29 @@ def status_list_entry(*, list_credential: str, index: int) -> dict[str, Any]:
             "statusListCredential": list_credential}
 
 
+def identity_object(identity: str, salt: str,
+                    identity_type: str = "emailAddress") -> dict[str, Any]:
+    """An Open Badges 3.0 IdentityObject holding only a salted SHA-256 hash of the identity:
+    whoever knows the identity (an address) can check it, nobody can read it."""
+    if not identity or not salt:
+        raise ValueError("an identity hash needs an identity and a salt")
+    digest = hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
+    return {"type": "IdentityObject", "identityHash": f"sha256${digest}",
+            "identityType": identity_type, "hashed": True, "salt": salt}
+
+
+def identity_matches(identity_object: Mapping[str, Any], identity: str) -> bool:
+    """Whether a hashed IdentityObject (OB 3.0 IdentityHash: 'sha256$' + hex of
+    SHA-256(identity + salt), UTF-8) is the hash of this identity."""
+    expected = identity_object.get("identityHash")
+    salt = identity_object.get("salt", "")
+    if (identity_object.get("hashed") is not True or not isinstance(expected, str)
+            or not isinstance(salt, str) or not expected.lower().startswith("sha256$")):
+        return False
+    digest = hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
+    return hmac.compare_digest(digest, expected[len("sha256$"):].lower())
+
+
 def open_badge_credential(*, credential_id: str, issuer: dict[str, Any], valid_from: str,
                           valid_until: str | None = None, name: str, subject: dict[str, Any],
                           achievement: dict[str, Any],
@@ -377,6 +347,8 @@ def open_badge_credential(*, credential_id: str, issuer: dict[str, Any], valid_f
     if not credential_id.startswith("urn:uuid:"):
         raise ValueError(f"credential_id must be a urn:uuid: IRI, got {credential_id!r}")
     _check_timestamp(valid_from, "valid_from")
+    if not subject.get("id") and not subject.get("identifier"):
+        raise ValueError("the credential subject needs an id or an identifier (OB 3.0)")
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
         "id": credential_id,

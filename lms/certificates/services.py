@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import threading
 import uuid
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
+from lms.accounts.services import normalise_email
 from lms.certificates import codes, credentials
 from lms.certificates.models import (
     ACTIVE,
@@ -152,25 +154,25 @@ def base_url() -> str:
     return current_app.config["LMS_BASE_URL"].rstrip("/")
 
 
+def issuer_id() -> str:
+    return f"{base_url()}/issuer"
+
+
+def key_id() -> str:
+    """The verification method that signs credentials: a URL of its own, so that any verifier
+    loads the key with a plain GET (a '#key-1' fragment needs a loader that selects it)."""
+    return f"{base_url()}/issuer/keys/1"
+
+
+def legacy_key_id() -> str:
+    """The verification method that credentials issued before December 2026 name (same key)."""
+    return f"{base_url()}/issuer#key-1"
+
+
 def issuer() -> dict[str, object]:
     """The issuer profile embedded in every credential."""
-    return {"id": f"{base_url()}/issuer", "type": ["Profile"],
+    return {"id": issuer_id(), "type": ["Profile"],
             "name": current_app.config["LMS_ISSUER_NAME"], "url": base_url()}
-
-
-def issuer_document() -> dict[str, object]:
-    """The issuer profile published at /issuer, with the public key that verifies credentials."""
-    key_id = f"{base_url()}/issuer#key-1"
-    return {
-        "@context": ["https://www.w3.org/ns/credentials/v2",
-                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        **issuer(),
-        "verificationMethod": [{
-            "id": key_id, "type": "Multikey", "controller": f"{base_url()}/issuer",
-            "publicKeyMultibase": credentials.public_multikey(signing_key()),
-        }],
-        "assertionMethod": [key_id],
-    }
 
 
 def _iso(moment: datetime) -> str:
@@ -179,7 +181,7 @@ def _iso(moment: datetime) -> str:
 
 # --- issuing -------------------------------------------------------------------------------------
 
-def _credential(certificate: Certificate, course: Course) -> str:
+def _credential(certificate: Certificate, course: Course, email: str) -> str:
     language = certificate.language
     with force_locale(language):
         criteria = gettext("Every lesson completed and every knowledge check answered correctly.")
@@ -188,7 +190,11 @@ def _credential(certificate: Certificate, course: Course) -> str:
         valid_from=_iso(certificate.issued_at),
         valid_until=_iso(certificate.expires_at) if certificate.expires_at else None,
         name=certificate.course_title,
-        subject={"type": ["AchievementSubject"], "name": certificate.holder_name},
+        # OB 3.0: the subject has an id or an identifier. A salted hash of the address lets
+        # the holder show the credential is theirs, without the credential publishing it.
+        subject={"type": ["AchievementSubject"], "name": certificate.holder_name,
+                 "identifier": [credentials.identity_object(normalise_email(email),
+                                                            secrets.token_hex(16))]},
         achievement={
             "id": f"{base_url()}/courses/{course.course_id}/",
             "type": ["Achievement"], "name": certificate.course_title,
@@ -200,8 +206,8 @@ def _credential(certificate: Certificate, course: Course) -> str:
                 "statusListIndex": str(certificate.status_index),
                 "statusListCredential": f"{base_url()}/credentials/status/1"},
     )
-    signed = credentials.sign(unsigned, signing_key(), f"{base_url()}/issuer#key-1",
-                              _iso(certificate.issued_at))
+    signed = credentials.sign(unsigned, signing_key(), key_id(), _iso(certificate.issued_at),
+                              proof_set=True)
     return json.dumps(signed, ensure_ascii=False, sort_keys=True)
 
 
@@ -239,7 +245,7 @@ def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | 
             db.session.add(certificate)
             db.session.flush()
             certificate.status_index = certificate.id
-            certificate.credential = _credential(certificate, course)
+            certificate.credential = _credential(certificate, course, user.email)
             _record(certificate, "issued", actor_id)
             db.session.flush()
     except IntegrityError:
@@ -413,23 +419,3 @@ def reissue(certificate: Certificate, actor: User, holder_name: str) -> Certific
     _record(certificate, "reissued", actor.id, f"{certificate.holder_name} -> {holder_name}")
     db.session.commit()
     return replacement
-
-
-def status_list() -> str:
-    """The signed revocation list (Bitstring Status List): revoked and superseded entries."""
-    revoked = tuple(sorted(db.session.scalars(select(Certificate.status_index).where(
-        Certificate.status.in_([REVOKED, SUPERSEDED])))))
-    return _signed_status_list(current_app.config["LMS_SIGNING_KEY_PATH"], base_url(),
-                               current_app.config["LMS_ISSUER_NAME"], revoked)
-
-
-@lru_cache(maxsize=8)
-def _signed_status_list(key_path: str, base: str, issuer_name: str,
-                        revoked: tuple[int, ...]) -> str:
-    # Signed once per set of revoked entries (signing canonicalises the whole document).
-    now = _iso(utcnow().replace(microsecond=0))
-    unsigned = credentials.bitstring_status_list(
-        list_id=f"{base}/credentials/status/1", issuer=issuer(), valid_from=now,
-        revoked_indexes=set(revoked))
-    signed = credentials.sign(unsigned, _load_key(key_path), f"{base}/issuer#key-1", now)
-    return json.dumps(signed, ensure_ascii=False)

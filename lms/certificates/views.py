@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from urllib.parse import urlencode
 
 from flask import (
     Response,
@@ -27,7 +26,7 @@ from sqlalchemy import or_, select
 from wtforms import StringField, TextAreaField
 
 from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
-from lms.certificates import bp, codes, services
+from lms.certificates import bp, codes, services, verification
 from lms.certificates.models import Certificate, CertificateEvent
 from lms.certificates.pdf import CertificateRenderError
 from lms.cohorts.views import cohort_for_facilitator
@@ -100,17 +99,6 @@ def verify_form() -> ResponseReturnValue:
     return render_template("certificates/verify_form.html")
 
 
-def _linkedin_url(certificate: Certificate) -> str:
-    verify_url = url_for("certificates.verify", code=codes.display(certificate.code),
-                         _external=True)
-    query = urlencode({
-        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
-        "organizationName": current_app.config["LMS_ISSUER_NAME"],
-        "issueYear": certificate.issued_at.year, "issueMonth": certificate.issued_at.month,
-        "certUrl": verify_url, "certId": codes.display(certificate.code)})
-    return f"https://www.linkedin.com/profile/add?{query}"
-
-
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @public
 @limiter.shared_limit(_verify_limit, scope="verify")
@@ -131,7 +119,9 @@ def verify(code: str) -> ResponseReturnValue:
     return render_template(
         "certificates/verify.html", certificate=certificate, state=state, typed=code[:40],
         codes=codes, successor=services.successor(certificate) if certificate else None,
-        linkedin_url=_linkedin_url(certificate) if certificate else None,
+        linkedin_url=verification.linkedin_url(certificate) if certificate else None,
+        signature_valid=verification.credential_verifies(certificate.credential)
+        if certificate else None,
         upload_result=upload_result, issuer_name=current_app.config["LMS_ISSUER_NAME"],
     ), status
 
@@ -145,8 +135,10 @@ def verify_json(code: str) -> ResponseReturnValue:
     state = services.state(certificate)
     if certificate is None:
         return {"state": state}, 404
-    body: dict[str, object] = {"state": state, "code": codes.display(certificate.code),
-                               "credential": json.loads(certificate.credential)}
+    body: dict[str, object] = {
+        "state": state, "code": codes.display(certificate.code),
+        "signature_valid": verification.credential_verifies(certificate.credential),
+        "credential": json.loads(certificate.credential)}
     if certificate.revoked_at:
         body["revoked_at"] = certificate.revoked_at.isoformat()
         body["revocation_reason"] = certificate.revocation_reason
@@ -161,7 +153,17 @@ def verify_json(code: str) -> ResponseReturnValue:
 def issuer() -> ResponseReturnValue:
     """The issuer profile with the public key that verifies our credentials."""
     try:
-        return services.issuer_document()
+        return verification.issuer_document()
+    except services.CertificateError:
+        abort(503)
+
+
+@bp.route("/issuer/keys/1")
+@public
+def issuer_key() -> ResponseReturnValue:
+    """The public key (a Multikey verification method) that verifies our credentials."""
+    try:
+        return verification.verification_key()
     except services.CertificateError:
         abort(503)
 
@@ -171,7 +173,7 @@ def issuer() -> ResponseReturnValue:
 def status_list() -> ResponseReturnValue:
     """The signed revocation list every credential points to."""
     try:
-        return Response(services.status_list(), mimetype="application/vc+ld+json")
+        return Response(verification.status_list(), mimetype="application/vc+ld+json")
     except services.CertificateError:
         abort(503)
 

@@ -28,7 +28,8 @@ VECTORS = Path(__file__).parent / "vectors"
 ISSUER = {"id": "https://lms.example/issuer", "type": ["Profile"], "name": "Open Government LMS",
           "url": "https://lms.example"}
 STATUS_LIST = "https://lms.example/credentials/status/1"
-KEY_ID = "https://lms.example/issuer#key-1"
+KEY_ID = "https://lms.example/issuer/keys/1"
+SALT = "5c1f0a3e9b7d42e6a8f0c2d4e6b8a0c1"
 
 
 def _text(name: str) -> str:
@@ -50,7 +51,8 @@ def _badge(**changes: Any) -> dict[str, Any]:
         "valid_from": "2025-03-04T10:11:12Z",
         "valid_until": "2028-03-04T10:11:12Z",
         "name": "Open Government Leadership",
-        "subject": {"type": ["AchievementSubject"], "name": "Ada Lovelace"},
+        "subject": {"type": ["AchievementSubject"], "name": "Ada Lovelace",
+                    "identifier": [credentials.identity_object("ada@example.org", SALT)]},
         "achievement": {
             "id": "https://lms.example/courses/leadership/", "type": ["Achievement"],
             "name": "Open Government Leadership", "description": "Leading reform in the open.",
@@ -207,6 +209,32 @@ def test_open_badge_credential_shape() -> None:
                        "statusListIndex": 1})
 
 
+def test_the_subject_is_identified_by_a_salted_hash_of_the_address() -> None:
+    # the example of OB 3.0's IdentityHash: 'a@example.com' salted with 'Kosher'
+    example = credentials.identity_object("a@example.com", "Kosher")
+    assert example == {
+        "type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
+        "salt": "Kosher",
+        "identityHash": "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"}
+    assert credentials.identity_matches(example, "a@example.com")
+    assert credentials.identity_matches(
+        {**example, "identityHash": example["identityHash"].upper().replace("SHA256", "sha256")},
+        "a@example.com")
+    assert not credentials.identity_matches(example, "b@example.com")
+    assert not credentials.identity_matches({**example, "salt": "Other"}, "a@example.com")
+    assert not credentials.identity_matches({**example, "hashed": False}, "a@example.com")
+    assert not credentials.identity_matches(
+        {**example, "identityHash": "md5$" + "0" * 32}, "a@example.com")
+
+    [identity] = _badge()["credentialSubject"]["identifier"]
+    assert "ada@example.org" not in json.dumps(_badge())
+    assert credentials.identity_matches(identity, "ada@example.org")
+    with pytest.raises(ValueError, match="id or an identifier"):
+        _badge(subject={"type": ["AchievementSubject"], "name": "Ada Lovelace"})
+    with pytest.raises(ValueError, match="salt"):
+        credentials.identity_object("ada@example.org", "")
+
+
 @pytest.mark.parametrize("document", [
     pytest.param(_badge(), id="open-badge"),
     pytest.param(credentials.bitstring_status_list(
@@ -240,9 +268,13 @@ def test_canonicalize_refuses_what_json_ld_would_drop() -> None:
     achievement = {**_badge()["credentialSubject"]["achievement"], "id": "/courses/x/"}
     with pytest.raises(UnsafeDocumentError, match="absolute IRI"):
         credentials.canonicalize(_badge(achievement=achievement))
-    subject = {"type": ["AchievementSubject"], "name": "Ada", "shoeSize": 38}
+    subject = {**_badge()["credentialSubject"], "shoeSize": 38}
     with pytest.raises(UnsafeDocumentError):
         credentials.canonicalize(_badge(subject=subject))
+    identity = {**credentials.identity_object("ada@example.org", SALT), "pepper": "x"}
+    with pytest.raises(UnsafeDocumentError):
+        credentials.canonicalize(_badge(subject={**_badge()["credentialSubject"],
+                                                 "identifier": [identity]}))
 
 
 def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -265,6 +297,8 @@ def _other_proof_value(value: str) -> str:
 TAMPERING: list[tuple[tuple[str, ...], Any]] = [
     (("name",), "Open Government Leadership (Honours)"),
     (("credentialSubject", "name"), "Grace Hopper"),
+    (("credentialSubject", "identifier"),
+     [credentials.identity_object("grace@example.org", SALT)]),
     (("credentialSubject", "achievement", "name"), "Something Else"),
     (("credentialSubject", "achievement", "criteria", "narrative"), "Nothing at all."),
     (("credentialSubject", "achievement", "id"), "https://lms.example/courses/other/"),
@@ -284,14 +318,18 @@ TAMPERING: list[tuple[tuple[str, ...], Any]] = [
 ]
 
 
-def test_open_badge_signs_verifies_and_any_change_breaks_it() -> None:
+@pytest.mark.parametrize("proof_set", [True, False], ids=["proof-array", "proof-object"])
+def test_open_badge_signs_verifies_and_any_change_breaks_it(proof_set: bool) -> None:
     key = credentials.generate_key()
     unsigned = _badge()
-    signed = credentials.sign(unsigned, key, KEY_ID, "2025-03-04T10:11:12Z")
-    assert signed["proof"] == {
+    signed = credentials.sign(unsigned, key, KEY_ID, "2025-03-04T10:11:12Z",
+                              proof_set=proof_set)
+    [proof] = signed["proof"] if proof_set else [signed["proof"]]
+    assert isinstance(signed["proof"], list if proof_set else dict)
+    assert proof == {
         "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
         "created": "2025-03-04T10:11:12Z", "verificationMethod": KEY_ID,
-        "proofPurpose": "assertionMethod", "proofValue": signed["proof"]["proofValue"]}
+        "proofPurpose": "assertionMethod", "proofValue": proof["proofValue"]}
     assert {k: v for k, v in signed.items() if k != "proof"} == unsigned
     assert credentials.verify(signed, key.public_key())
     assert credentials.verify(json.loads(json.dumps(signed, sort_keys=True)), key.public_key())
@@ -299,11 +337,30 @@ def test_open_badge_signs_verifies_and_any_change_breaks_it() -> None:
 
     for path, change in TAMPERING:
         tampered = copy.deepcopy(signed)
+        if proof_set and path[0] == "proof":
+            path = ("proof", 0, *path[1:])  # type: ignore[assignment]
         new = change(_get(tampered, path)) if callable(change) else change
         assert new != _get(tampered, path), path
         _set(tampered, path, new)
         assert not credentials.verify(tampered, key.public_key()), path
     assert credentials.verify(signed, key.public_key())  # the loop changed only copies
+
+
+def test_the_same_signature_whether_one_proof_or_a_proof_set() -> None:
+    key = credentials.generate_key()
+    as_object = credentials.sign(_badge(), key, KEY_ID, "2025-03-04T10:11:12Z")
+    as_set = credentials.sign(_badge(), key, KEY_ID, "2025-03-04T10:11:12Z", proof_set=True)
+    assert as_set["proof"] == [as_object["proof"]]  # Ed25519 is deterministic
+    other = credentials.generate_key()
+    foreign = credentials.sign(_badge(), other, KEY_ID, "2025-03-04T10:11:12Z")["proof"]
+    # every proof of a set must be ours and valid: one bad proof fails the whole set
+    assert credentials.verify({**as_set, "proof": [*as_set["proof"]] * 2}, key.public_key())
+    assert not credentials.verify({**as_set, "proof": [*as_set["proof"], foreign]},
+                                  key.public_key())
+    assert not credentials.verify({**as_set, "proof": [foreign]}, key.public_key())
+    assert not credentials.verify({**as_set, "proof": []}, key.public_key())
+    assert not credentials.verify({**as_set, "proof": [*as_set["proof"], "z123"]},
+                                  key.public_key())
 
 
 def test_verify_is_false_not_an_error_for_broken_proofs() -> None:
@@ -313,7 +370,9 @@ def test_verify_is_false_not_an_error_for_broken_proofs() -> None:
     broken: list[dict[str, Any]] = [
         {k: v for k, v in signed.items() if k != "proof"},
         {**signed, "proof": "z123"},
-        {**signed, "proof": [signed["proof"]]},
+        {**signed, "proof": []},
+        {**signed, "proof": [signed["proof"], None]},
+        {**signed, "proof": [{**signed["proof"], "proofValue": "z3"}]},
         {**signed, "proof": {**signed["proof"], "proofValue": None}},
         {**signed, "proof": {**signed["proof"], "proofValue": "not base58 0OIl"}},
         {**signed, "proof": {**signed["proof"], "proofValue": "z3"}},
