@@ -66,12 +66,13 @@ class User(UserMixin, db.Model):
         """What the session and remember-me cookies carry: the id of a sign-in, never the user's
         own id, so that one sign-in can be ended on the server (sign-out, another device).
 
-        An object not loaded for a sign-in (a test or script signing someone in directly) starts
-        a new one: added and flushed to the database session, committed by the caller."""
+        An object not loaded for a sign-in (a test or a script signing someone in by writing
+        the session directly) starts a new one, committed at once so that a request can use it;
+        the views never get here: they sign in through sessions.start()."""
         if self.sign_in_id is None:
             sign_in = UserSession(user_id=self.id)
             db.session.add(sign_in)
-            db.session.flush()
+            db.session.commit()
             self.sign_in_id = sign_in.id
         return self.sign_in_id
 

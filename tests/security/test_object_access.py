@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lms.accounts import services as accounts
-from lms.accounts.models import Role, User
+from lms.accounts.models import Role, User, UserSession
 from lms.alumni import outcomes
 from lms.alumni import services as alumni
 from lms.alumni.models import PROGRAMME_ONLY, AlumniMessage
@@ -389,4 +389,4 @@ def test_joining_is_rate_limited_per_account(app: Flask) -> None:
 
 def guesser_id(client: FlaskClient) -> int:
     with client.session_transaction() as session:
-        return int(session["_user_id"].split(":")[0])
+        return db.session.get(UserSession, session["_user_id"]).user_id
