@@ -197,8 +197,9 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
                                    "six-elements", None, (404,))],
         "courses.complete": [Attempt("ben", "POST", f"/courses/{COURSE}/no-such-lesson/done",
                                      None, (404,))],
-        "accounts.confirm_email": [Attempt(None, "GET", f"/register/confirm/{token}", None,
-                                           (400,)) for token in wrong_tokens(world, "confirm")],
+        "accounts.confirm_email": [Attempt(None, method, f"/register/confirm/{token}", None,
+                                           (400,)) for token in wrong_tokens(world, "confirm")
+                                   for method in ("GET", "POST")],
         "accounts.reset_password": [Attempt(None, method, f"/password/reset/{token}", None,
                                             (400,)) for token in wrong_tokens(world, "reset")
                                     for method in ("GET", "POST")],
