@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, refresh
 from flask_login import current_user
@@ -10,7 +10,7 @@ from flask_login import current_user
 from lms.access import SIGNED_IN, requires
 from lms.accounts import bp, services, sessions
 from lms.accounts.forms import ChangePasswordForm, EndSessionForm, ProfileForm
-from lms.accounts.views import sign_in_browser, sign_out_browser
+from lms.accounts.views import has_remember_cookie, sign_in_browser, sign_out_browser
 from lms.extensions import db
 
 
@@ -57,9 +57,7 @@ def change_password() -> ResponseReturnValue:
         else:
             # Every sign-in ended with the change; this device gets a new one, remembered
             # if it was before.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME",
-                                                "remember_token") in request.cookies
-            sign_in_browser(current_user._get_current_object(), remember=remembered)
+            sign_in_browser(current_user._get_current_object(), remember=has_remember_cookie())
             flash(gettext("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=password_form, status=400)

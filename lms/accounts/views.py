@@ -42,13 +42,17 @@ def _fresh_session() -> None:
         session["lang"] = language
 
 
-def _remember_cookie_name() -> str:
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+def has_remember_cookie() -> bool:
+    """True when this browser sent a "keep me signed in" cookie."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 def sign_in_browser(user: User, remember: bool = False) -> None:
-    """Sign in with a fresh session, recorded on the server as a new sign-in."""
-    had_remember_cookie = _remember_cookie_name() in request.cookies
+    """Sign in with a fresh session, recorded on the server as a new sign-in; a sign-in this
+    browser had (someone else's, from a reset link) is ended, not just forgotten."""
+    if current_user.is_authenticated:
+        sessions.end(current_user.sign_in_id)
+    had_remember_cookie = has_remember_cookie()
     _fresh_session()
     sessions.start(user, request.user_agent.string)
     login_user(user, remember=remember)

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from lms.accounts import sessions
 from lms.accounts.models import User, UserSession
 from lms.extensions import db
-from tests.accounts.helpers import make_user_session
+from tests.accounts.helpers import link_in, make_user_session
 from tests.factories import PASSWORD, make_user
 
 REMEMBER = "remember_token"
@@ -235,3 +235,18 @@ def test_describe_device() -> None:
     assert sessions.describe_device(PHONE) == "Chrome, Android"
     assert sessions.describe_device("curl/8.5.0") == ""
     assert sessions.describe_device("") == ""
+
+
+def test_a_reset_link_used_while_signed_in_as_someone_else_ends_that_sign_in(
+        app: Flask, outbox) -> None:
+    make_user(email="ana@example.org", name="Ana")
+    make_user(email="ben@example.org", name="Ben")
+    browser = _sign_in(app, "ana@example.org")
+    ana_cookies = _cookies(app, browser)
+    browser.post("/password/reset", data={"email": "ben@example.org"})
+    response = browser.post(link_in(outbox()[-1]), data={"password": "a new passphrase here"},
+                            follow_redirects=True)
+    assert "Your password is set. You are signed in." in response.text
+    assert "Ben" in browser.get("/account").text
+    for copy in _replays(app, ana_cookies):
+        assert _is_anonymous(_replay(app, copy)), copy.keys()
