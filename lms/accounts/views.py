@@ -61,7 +61,10 @@ def sign_in_browser(user: User, remember: bool = False) -> None:
 
 
 def sign_out_browser() -> None:
-    """Sign this browser out: empty its session and delete its remember-me cookie."""
+    """Sign this browser out: end its sign-in on the server (so no copy of its cookies works
+    again), empty its session and delete its remember-me cookie."""
+    if current_user.is_authenticated:
+        sessions.end(current_user.sign_in_id)
     logout_user()
     _fresh_session()
     # After the session is emptied (emptying it would drop Flask-Login's own "clear"), so the
@@ -95,8 +98,6 @@ def logout() -> ResponseReturnValue:
     """Sign out (POST); GET shows a button, since a link must not change state."""
     if request.method == "POST":
         signed_in = current_user.is_authenticated
-        if signed_in:
-            sessions.end(current_user.sign_in_id)
         sign_out_browser()
         if signed_in:
             flash(gettext("You are signed out."), "success")
@@ -141,12 +142,9 @@ def confirm_email(token: str) -> ResponseReturnValue:
     signed_in_as_other = current_user.is_authenticated and current_user.id != owner.id
     if signed_in_as_other and request.method == "GET":
         return render_template("accounts/confirm_switch.html", owner=owner, token=token)
-    if signed_in_as_other:
-        sessions.end(current_user.sign_in_id)
-        sign_out_browser()
     user = services.confirm_email(token)
-    if not current_user.is_authenticated:
-        sign_in_browser(user)
+    if not (current_user.is_authenticated and current_user.id == user.id):
+        sign_in_browser(user)  # which ends the other person's sign-in first
     flash(gettext("Your email address is confirmed. Welcome, %(name)s.", name=user.name),
           "success")
     return redirect(url_for("pages.home"))
