@@ -9,7 +9,9 @@ address against a new one) is timed the same way with --register.
 
 Email goes to the outbox folder, after the response (as in production without SMTP); a short
 pause between requests lets that finish, so a request is never timed while it waits for the
-previous one's email.
+previous one's email. The server and this client run on different CPU cores (where the machine
+has two or more), as for a visitor on another machine: otherwise the email written after a
+response competes with the client reading it, which is no property of the server.
 
     .venv/bin/python bench/enumeration.py [--requests 200] [--register]
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -49,6 +52,16 @@ class Browser:
                                page).group(1).decode()
 
 
+def split_cores() -> tuple[set[int], set[int]]:
+    """CPU cores for the server and for this client, apart; empty sets where that cannot be."""
+    if not hasattr(os, "sched_setaffinity"):
+        return set(), set()
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return set(), set()
+    return set(cores[:-1]), {cores[-1]}
+
+
 def timed_post(browser: Browser, path: str, values: dict[str, str]) -> float:
     """Milliseconds from sending a form to having read the whole answer (which must be 200)."""
     body = urlencode({"csrf_token": browser.token, **values})
@@ -64,8 +77,12 @@ def compare(browser: Browser, path: str, forms: dict[str, Form],
             count: int) -> dict[str, float]:
     """Median milliseconds per kind of address, the requests of each kind interleaved."""
     timings: dict[str, list[float]] = {kind: [] for kind in forms}
+    order = random.Random(2026)
     for number in range(count):
-        for kind, form in forms.items():
+        # Which kind goes first changes at random: a request right after the server was idle,
+        # or right after it wrote an email, is then as likely to be of either kind.
+        for kind in order.sample(list(forms), len(forms)):
+            form = forms[kind]
             values = form(number) if callable(form) else form
             timings[kind].append(timed_post(browser, path, values))
             time.sleep(PAUSE)
@@ -100,9 +117,13 @@ def main() -> None:
         port = free_port()
         # The server's log (a line per email written) goes to a file, shown if something fails.
         log = Path(folder, "server.log").open("w")
+        server_cores, client_cores = split_cores()
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, stderr=log)
+             "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, stderr=log,
+            preexec_fn=(lambda: os.sched_setaffinity(0, server_cores)) if server_cores else None)
+        if client_cores:
+            os.sched_setaffinity(0, client_cores)
         try:
             for _ in range(100):
                 try:
@@ -131,7 +152,9 @@ def main() -> None:
             server.wait(timeout=10)
             log.close()
 
-    print(f"gunicorn -w 1 on 127.0.0.1 (real HTTP, one connection per request), "
+    cores = (f"server on CPU {sorted(server_cores)}, client on CPU {sorted(client_cores)}"
+             if client_cores else "server and client share the CPU")
+    print(f"gunicorn -w 1 on 127.0.0.1 (real HTTP, one connection per request; {cores}), "
           f"database: {os.environ.get('DATABASE_URL', 'SQLite')}; rate limits OFF for the "
           f"benchmark (LMS_RATELIMIT_ENABLED=0), CSRF on (one visitor's token), email to the "
           f"outbox folder after each response")
