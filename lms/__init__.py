@@ -72,7 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
     from lms import access, database
-    from lms.accounts.services import load_user
+    from lms.accounts.sessions import load_user
     from lms.db import include_object
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import N_, select_locale

@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, url_for
+from flask import Response, current_app, url_for
 
 from lms.db import utcnow
 
@@ -56,6 +56,26 @@ def send(message: EmailMessage) -> None:
     else:
         path = _write_outbox(Path(current_app.config["LMS_OUTBOX"]), message)
         log.info("mail to %s written to %s (no LMS_MAIL_URL set)", message["To"], path)
+
+
+def send_after_response(response: Response, message: EmailMessage) -> Response:
+    """Send a message once the response has gone out (when the server closes it), so that
+    neither the time sending takes nor a failure can show in the answer; a failure is logged.
+
+    Until there is a task queue: a crash of the process in between loses the message."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                send(message)
+            except MailError:
+                pass  # already logged by send()
+            except Exception:  # noqa: BLE001 - the person has their answer: log, never raise
+                log.exception("mail to %s could not be sent", message["To"])
+
+    response.call_on_close(deliver)
+    return response
 
 
 def _write_outbox(outbox: Path, message: EmailMessage) -> Path:

@@ -133,12 +133,14 @@ class IsolatedClient(FlaskClient):
 
     The test's own context (factories, assertions) commits before each request, so the request
     sees what the test set up, and the test reads back what the request committed, never what
-    it merely left in a shared session.
+    it merely left in a shared session. Like a WSGI server, it reads the whole response and
+    then closes it, which runs what was left to do after the answer (an email to send).
     """
 
     def open(self, *args: object, **kwargs: object):  # type: ignore[override]
         if has_app_context():
             db.session.commit()
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

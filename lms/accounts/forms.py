@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
 
 from lms.accounts.models import Role
@@ -127,6 +134,12 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     password = _new_password_field(_l("New password"))
+
+
+class EndSessionForm(FlaskForm):
+    """Sign out one device, named by its handle."""
+
+    handle = HiddenField(validators=[InputRequired(), Length(max=64)])
 
 
 ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.FACILITATOR: _l("Facilitator"),

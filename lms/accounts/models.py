@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
@@ -27,8 +27,13 @@ class Role(enum.StrEnum):
 
 
 def new_session_token() -> str:
-    """A random value that, once replaced, signs the user out everywhere and voids old links."""
+    """A random value that, once replaced, voids every link emailed to the user before."""
     return secrets.token_hex(16)
+
+
+def new_sign_in_id() -> str:
+    """The unguessable id of one sign-in, carried by its session and remember-me cookies."""
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -54,9 +59,34 @@ class User(UserMixin, db.Model):
     # cached pages about those records are keyed by it, so a change is seen at once.
     records_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # The sign-in this object was loaded for (set by the user loader or at sign-in); not a column.
+    sign_in_id = None  # str once set: an instance attribute, never a column
+
     def get_id(self) -> str:
-        """The session carries the token too, so a password change ends other sessions."""
-        return f"{self.id}:{self.session_token}"
+        """What the session and remember-me cookies carry: the id of a sign-in, never the user's
+        own id, so that one sign-in can be ended on the server (sign-out, another device).
+
+        An object not loaded for a sign-in (a test or a script signing someone in by writing
+        the session directly) starts a new one, committed at once so that a request can use it;
+        the views never get here: they sign in through sessions.start()."""
+        if self.sign_in_id is None:
+            sign_in = UserSession(user_id=self.id)
+            db.session.add(sign_in)
+            db.session.commit()
+            self.sign_in_id = sign_in.id
+        return self.sign_in_id
+
+    # Flask-Login's mixin compares users by get_id(), which names a sign-in: compare accounts.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     def has_role(self, role: str) -> bool:
         """True when the user's role is `role` or a higher one."""
@@ -64,3 +94,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class UserSession(db.Model):
+    """One sign-in on one device: its cookies carry the id, and ending it refuses them after."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_id", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_sign_in_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Updated at most every few minutes (see LAST_SEEN_EVERY), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A short description such as "Firefox, Windows", never the full user-agent string.
+    device: Mapped[str] = mapped_column(String(80), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<UserSession of user {self.user_id}{' revoked' if self.revoked_at else ''}>"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import mail
+from lms.accounts import sessions
 from lms.accounts.models import Role, User, new_session_token
 from lms.db import utcnow
 from lms.extensions import db
@@ -46,17 +47,6 @@ class UserPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the user, if the session's token is still theirs."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
 
 
 def normalise_email(email: str) -> str:
@@ -113,11 +103,24 @@ def user_for_token(token: str, purpose: str) -> User:
     return user
 
 
-def _email_user(user: User, subject: object, template: str, **context: object) -> None:
-    """Send `templates/email/<template>.txt` in the user's own language (subject: a lazy string)."""
+def _compose_for(user: User, subject: object, template: str,
+                 **context: object) -> EmailMessage:
+    """`templates/email/<template>.txt` in the user's own language (subject: a lazy string)."""
     with force_locale(user.locale):
         body = render_template(f"email/{template}.txt", user=user, **context)
-        mail.send(mail.compose(user.email, str(subject), body))
+        return mail.compose(user.email, str(subject), body)
+
+
+def _email_user(user: User, subject: object, template: str, **context: object) -> None:
+    """Send `templates/email/<template>.txt` to the user now."""
+    mail.send(_compose_for(user, subject, template, **context))
+
+
+def _stand_in(email: str) -> User:
+    """An account that is never saved, for an address nobody registered: a reset request for it
+    does the same work as for a real account (token, email text), then sends nothing."""
+    return User(id=0, email=normalise_email(email), name="", locale="en",
+                password_hash=_DUMMY_HASH, session_token=new_session_token())
 
 
 # --- registration and sign-in --------------------------------------------------------------------
@@ -129,21 +132,21 @@ def registration_open() -> bool:
 
 def register(
     *, name: str, email: str, password: str, country: str, organisation: str, locale: str
-) -> None:
-    """Create an unconfirmed account and email a confirmation link.
+) -> EmailMessage:
+    """Create an unconfirmed account; returns the email to send, with its confirmation link.
 
-    If the email is taken, its owner is told by email instead; the person registering sees the
-    same answer either way, so the form does not reveal who has an account.
+    If the email is taken, the email is a note to its owner instead; the person registering
+    sees the same answer either way (the caller sends after answering, so a mail failure
+    cannot show either), and the form does not reveal who has an account.
     """
     if not registration_open():
         raise AccountError(gettext("Registration is by invitation only."))
     password_hash = hash_password(password)  # always, so both paths take as long
     existing = find_user_by_email(email)
     if existing is not None:
-        _email_user(existing, _l("You already have an account"), "already_registered",
-                    sign_in_url=mail.link("accounts.login"),
-                    reset_url=mail.link("accounts.reset_request"))
-        return
+        return _compose_for(existing, _l("You already have an account"), "already_registered",
+                            sign_in_url=mail.link("accounts.login"),
+                            reset_url=mail.link("accounts.reset_request"))
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=password_hash,
         country=country, organisation=organisation.strip(), locale=locale, role=Role.LEARNER,
@@ -152,7 +155,8 @@ def register(
     db.session.flush()
     confirm_url = mail.link("accounts.confirm_email", token=make_token(user, "confirm"))
     db.session.commit()
-    _email_user(user, _l("Confirm your email address"), "confirm_email", confirm_url=confirm_url)
+    return _compose_for(user, _l("Confirm your email address"), "confirm_email",
+                        confirm_url=confirm_url)
 
 
 def confirm_email(token: str) -> User:
@@ -183,21 +187,27 @@ def authenticate(email: str, password: str) -> User:
 
 # --- password reset and invitations --------------------------------------------------------------
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if the address has an account; say nothing either way."""
+def request_password_reset(email: str) -> EmailMessage | None:
+    """The reset email to send if the address has an account, else None.
+
+    Both cases run the same lookup and build the same email (for an unknown address, for an
+    account that is never saved), so the time taken does not tell them apart; the caller sends
+    after answering, so neither does a mail failure.
+    """
     user = find_user_by_email(email)
-    if user is None:
-        return
-    reset_url = mail.link("accounts.reset_password", token=make_token(user, "reset"))
+    recipient = user if user is not None else _stand_in(email)
+    reset_url = mail.link("accounts.reset_password", token=make_token(recipient, "reset"))
     minutes = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60
-    _email_user(user, _l("Reset your password"), "password_reset", reset_url=reset_url,
-                minutes=minutes)
+    message = _compose_for(recipient, _l("Reset your password"), "password_reset",
+                           reset_url=reset_url, minutes=minutes)
+    return message if user is not None else None
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password, end every other session and void every emailed link."""
+    """Set a new password, end every sign-in of the account and void every emailed link."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    sessions.end_all(user.id)
     # Following an emailed link proves the address is theirs.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, refresh
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
-from lms.access import SIGNED_IN, public, requires
-from lms.accounts import bp, services
+from lms import mail
+from lms.access import public
+from lms.accounts import bp, services, sessions
 from lms.accounts.forms import (
-    ChangePasswordForm,
     LoginForm,
-    ProfileForm,
     RegisterForm,
     ResetRequestForm,
     SetPasswordForm,
@@ -34,10 +42,34 @@ def _fresh_session() -> None:
         session["lang"] = language
 
 
-def _start_session(user: User, remember: bool = False) -> None:
-    """Sign in with a fresh session."""
+def has_remember_cookie() -> bool:
+    """True when this browser sent a "keep me signed in" cookie."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+def sign_in_browser(user: User, remember: bool = False) -> None:
+    """Sign in with a fresh session, recorded on the server as a new sign-in; a sign-in this
+    browser had (someone else's, from a reset link) is ended, not just forgotten."""
+    if current_user.is_authenticated:
+        sessions.end(current_user.sign_in_id)
+    had_remember_cookie = has_remember_cookie()
     _fresh_session()
+    sessions.start(user, request.user_agent.string)
     login_user(user, remember=remember)
+    if not remember and had_remember_cookie:
+        session["_remember"] = "clear"  # an older sign-in's cookie must not outlive this one
+
+
+def sign_out_browser() -> None:
+    """Sign this browser out: end its sign-in on the server (so no copy of its cookies works
+    again), empty its session and delete its remember-me cookie."""
+    if current_user.is_authenticated:
+        sessions.end(current_user.sign_in_id)
+    logout_user()
+    _fresh_session()
+    # After the session is emptied (emptying it would drop Flask-Login's own "clear"), so the
+    # response deletes the cookie whether or not this request sent it.
+    session["_remember"] = "clear"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +86,7 @@ def login() -> ResponseReturnValue:
         except services.SignInError as error:
             form.form_errors.append(str(error))
         else:
-            _start_session(user, remember=form.remember.data)
+            sign_in_browser(user, remember=form.remember.data)
             flash(gettext("Welcome back, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     return render_form("accounts/login.html", form)
@@ -65,9 +97,9 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out (POST); GET shows a button, since a link must not change state."""
     if request.method == "POST":
-        if current_user.is_authenticated:
-            logout_user()
-            _fresh_session()
+        signed_in = current_user.is_authenticated
+        sign_out_browser()
+        if signed_in:
             flash(gettext("You are signed out."), "success")
         return redirect(url_for("pages.home"))
     return render_template("accounts/logout.html")
@@ -87,25 +119,32 @@ def register() -> ResponseReturnValue:
     if request.method == "GET":
         form.locale.data = str(request.args.get("lang") or session.get("lang") or "en")
     if form.validate_on_submit():
-        services.register(
+        message = services.register(
             name=form.name.data, email=form.email.data, password=form.password.data,
             country=form.country.data, organisation=form.organisation.data or "",
             locale=form.locale.data,
         )
-        return render_template("accounts/check_email.html", email=form.email.data,
-                               purpose="register")
+        response = make_response(render_template("accounts/check_email.html",
+                                                 email=form.email.data, purpose="register"))
+        return mail.send_after_response(response, message)
     return render_form("accounts/register.html", form)
 
 
-@bp.route("/register/confirm/<token>")
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm_email(token: str) -> ResponseReturnValue:
-    """Follow the link from the confirmation email."""
+    """Follow the link from the confirmation email; someone signed in as another person is
+    asked first (GET changes nothing for them; the POST signs them out and continues)."""
     try:
-        user = services.confirm_email(token)
+        owner = services.user_for_token(token, "confirm")
     except services.InvalidToken as error:
         return render_template("accounts/link_invalid.html", message=str(error)), 400
-    _start_session(user)
+    signed_in_as_other = current_user.is_authenticated and current_user.id != owner.id
+    if signed_in_as_other and request.method == "GET":
+        return render_template("accounts/confirm_switch.html", owner=owner, token=token)
+    user = services.confirm_email(token)
+    if not (current_user.is_authenticated and current_user.id == user.id):
+        sign_in_browser(user)  # which ends the other person's sign-in first
     flash(gettext("Your email address is confirmed. Welcome, %(name)s.", name=user.name),
           "success")
     return redirect(url_for("pages.home"))
@@ -118,9 +157,11 @@ def reset_request() -> ResponseReturnValue:
     """Ask for a password reset link by email."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        return render_template("accounts/check_email.html", email=form.email.data,
-                               purpose="reset")
+        message = services.request_password_reset(form.email.data)
+        response = make_response(render_template("accounts/check_email.html",
+                                                 email=form.email.data, purpose="reset"))
+        # Sent after the answer, so that its time and a mail failure show nothing.
+        return mail.send_after_response(response, message) if message else response
     return render_form("accounts/reset_request.html", form)
 
 
@@ -132,7 +173,7 @@ def _set_password_page(token: str, purpose: str) -> ResponseReturnValue:
     form = SetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        _start_session(user)
+        sign_in_browser(user)
         flash(gettext("Your password is set. You are signed in."), "success")
         return redirect(url_for("pages.home"))
     return render_form("accounts/set_password.html", form, purpose=purpose, user=user)
@@ -152,39 +193,3 @@ def reset_password(token: str) -> ResponseReturnValue:
 def accept_invitation(token: str) -> ResponseReturnValue:
     """Choose a password for an account someone invited you to."""
     return _set_password_page(token, "invite")
-
-
-@bp.route("/account", methods=["GET", "POST"])
-@requires(SIGNED_IN)
-def account() -> ResponseReturnValue:
-    """See and change your own details."""
-    form = ProfileForm(obj=current_user)
-    if form.validate_on_submit():
-        services.update_profile(current_user, name=form.name.data, country=form.country.data,
-                                organisation=form.organisation.data or "",
-                                locale=form.locale.data)
-        session["lang"] = form.locale.data
-        refresh()  # the confirmation is shown in the language just chosen
-        flash(gettext("Your details are saved."), "success")
-        return redirect(url_for("accounts.account"))
-    return render_form("accounts/account.html", form, password_form=ChangePasswordForm())
-
-
-@bp.route("/account/password", methods=["POST"])
-@requires(SIGNED_IN)
-def change_password() -> ResponseReturnValue:
-    """Change your password; other devices are signed out."""
-    password_form = ChangePasswordForm()
-    if password_form.validate_on_submit():
-        try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.password.data)
-        except services.AccountError as error:
-            password_form.current_password.errors = [str(error)]
-        else:
-            _start_session(current_user._get_current_object())
-            flash(gettext("Your password is changed. Other devices are signed out."), "success")
-            return redirect(url_for("accounts.account"))
-    form = ProfileForm(obj=current_user, formdata=None)
-    return render_template("accounts/account.html", form=form,
-                           password_form=password_form), 400

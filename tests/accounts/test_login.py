@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.extensions import db
+from tests.accounts.helpers import make_user_session
 from tests.factories import PASSWORD, make_user
 
 
@@ -72,10 +74,18 @@ def test_sign_in_is_rate_limited(client: FlaskClient) -> None:
     assert client.get("/login").status_code == 200
 
 
-def test_a_password_change_elsewhere_ends_this_session(client: FlaskClient, login_as) -> None:
+def test_a_password_change_elsewhere_ends_this_session(app: Flask, client: FlaskClient,
+                                                       login_as) -> None:
     user = login_as(name="Ana")
     assert "Ana" in client.get("/account").text
-    user.session_token = "0" * 32
-    db.session.commit()
+    other_device = app.test_client()
+    with other_device.session_transaction() as session:
+        session["_user_id"] = make_user_session(user)
+    response = other_device.post("/account/password", data={
+        "current_password": PASSWORD, "password": "a new passphrase here"})
+    assert response.status_code == 302
     response = client.get("/account")
     assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    # The device that changed it stays signed in.
+    assert other_device.get("/account").status_code == 200

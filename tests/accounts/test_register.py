@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
 from lms.extensions import db
-from tests.accounts.helpers import link_in
+from tests.accounts.helpers import link_in, page_without_tokens
 from tests.factories import make_user
 
 FORM = {
@@ -101,3 +101,21 @@ def test_invitation_only_registration_is_closed(client: FlaskClient) -> None:
     response = client.post("/register", data=FORM)
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_registration_answers_the_same_whatever_happens_to_the_mail(
+        app, client: FlaskClient, outbox, caplog: pytest.LogCaptureFixture) -> None:
+    make_user(email="taken@example.org")
+    taken = client.post("/register", data={**FORM, "email": "taken@example.org"})
+    new = client.post("/register", data={**FORM, "email": "newone@example.org"})
+    app.config["LMS_MAIL_URL"] = "smtp://127.0.0.1:9"  # nothing listens there
+    with caplog.at_level("ERROR", logger="lms.mail"):
+        failing = client.post("/register", data={**FORM, "email": "other@example.org"})
+    assert taken.status_code == new.status_code == failing.status_code == 200
+    pages = [page_without_tokens(response.text).replace(address, "X@")
+             for response, address in ((taken, "taken@"), (new, "newone@"),
+                                       (failing, "other@"))]
+    assert pages[0] == pages[1] == pages[2]
+    assert "Check your email" in failing.text
+    assert len(outbox()) == 2
+    assert "mail to other@example.org could not be sent" in caplog.text

@@ -206,9 +206,15 @@ def test_a_session_started_on_one_server_works_on_the_other(
     # A form from A's page is accepted by B (the CSRF secret travels in the session), and
     # signing out on B signs out everywhere.
     token = browser.csrf_token(a, "/logout")
+    copied = dict(browser.cookies)
     assert browser.post(b, "/logout", {"csrf_token": token}).status_code == 302
     after = browser.get(a, "/account")
     assert after.status_code == 302 and "/login" in after.headers["location"]
+    # A copy of the cookies taken before signing out on B is refused by A too.
+    thief = Browser("198.51.100.7")
+    thief.cookies = copied
+    replayed = thief.get(a, "/account")
+    assert replayed.status_code == 302 and "/login" in replayed.headers["location"]
 
 
 def test_sign_in_attempts_count_across_both_servers(

@@ -24,7 +24,7 @@ from werkzeug.test import TestResponse
 
 from lms import access
 from lms.accounts import services as accounts
-from lms.accounts.models import Role, User
+from lms.accounts.models import Role, UserSession
 from lms.alumni.models import AlumniMessage
 from lms.certificates import codes
 from lms.certificates.models import Certificate
@@ -97,14 +97,16 @@ def build_world() -> World:
 
 
 def sign_in(client: FlaskClient, user_id: int | None, language: str | None) -> None:
-    """Start a request from a fresh session for this user (whose token may have changed),
-    written straight into the cookie: a session transaction per request costs more."""
+    """Start a request from a new sign-in of this user (an earlier request may have ended
+    theirs), written straight into the cookie: a session transaction per request costs more."""
     app = client.application
-    db.session.commit()
     session: dict[str, object] = {}
     if user_id is not None:
-        token = db.session.scalar(select(User.session_token).where(User.id == user_id))
-        session.update({"_user_id": f"{user_id}:{token}", "_fresh": True})
+        sign_in = UserSession(user_id=user_id)
+        db.session.add(sign_in)
+        db.session.flush()
+        session.update({"_user_id": sign_in.id, "_fresh": True})
+    db.session.commit()
     if language:
         session["lang"] = language
     client.delete_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
