@@ -3,6 +3,7 @@ accept; the wrong person can answer nobody's invitation; answering twice is harm
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
-from lms.cohorts import services
+from lms.cohorts import imports, services
 from lms.cohorts.models import CohortInvitation, Membership, Reminder
 from lms.courses import services as courses
 from lms.extensions import db
@@ -134,13 +135,21 @@ def test_nobody_can_answer_someone_elses_invitation(client: FlaskClient, app, co
     assert client.post("/cohorts/nowhere/invitation/accept").status_code == 404
 
 
+def _same(page: str, email: str) -> str:
+    """The page with what is bound to differ between two invitations left out: the address
+    typed, the invitation's number in the cancel and resend links, and the CSRF token (it
+    carries the second it was made)."""
+    page = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value="T"', page)
+    return re.sub(r"/invitations/\d+/", "/invitations/N/", page.replace(email, "ADDRESS"))
+
+
 def test_the_answer_is_the_same_whether_an_address_has_an_account(
         client: FlaskClient, cohort, ana: User) -> None:
     def add(email: str) -> tuple[int, str, str]:
         response = client.post("/cohorts/wb/members", data={"email": email, "name": "Ana"})
         page = client.get(response.headers["Location"]).text
         # Each page lists the invitations sent so far: keep only what this address caused.
-        return response.status_code, response.headers["Location"], page.replace(email, "ADDRESS")
+        return response.status_code, response.headers["Location"], _same(page, email)
 
     existing = add("ana@example.org")
     client.post("/cohorts/wb/invitations/" + str(db.session.scalar(
@@ -155,13 +164,15 @@ def test_the_csv_preview_and_confirm_are_the_same_whether_an_address_has_an_acco
         client: FlaskClient, cohort, ana: User) -> None:
     from tests.cohorts.test_members import upload
 
-    def run(email: str) -> tuple[int, str, int, str]:
+    def run(email: str) -> tuple[int, str, str, int, str]:
         preview = upload(client, f"email,name,country,organisation\n{email},Ana,CO,Org\n".encode())
         token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
-        body = preview.text.replace(token, "TOKEN").replace(email, "ADDRESS")
+        body = _same(preview.text.replace(token, "TOKEN"), email)
+        # The signed token is readable by whoever holds it: it must not tell them apart either.
+        payload = json.dumps(imports._serializer().loads(token)).replace(email, "ADDRESS")
         confirm = client.post("/cohorts/wb/members/import/confirm", data={"token": token})
-        page = client.get(confirm.headers["Location"]).text.replace(email, "ADDRESS")
-        return preview.status_code, body, confirm.status_code, page
+        page = _same(client.get(confirm.headers["Location"]).text, email)
+        return preview.status_code, body, payload, confirm.status_code, page
 
     existing = run("ana@example.org")
     db.session.execute(CohortInvitation.__table__.delete())
@@ -191,9 +202,9 @@ def test_cancel_and_send_again(client: FlaskClient, app, cohort, ana: User, outb
 def test_a_facilitator_cannot_touch_another_cohorts_invitations(client: FlaskClient, app,
                                                                 cohort, ana: User) -> None:
     theirs = make_cohort(slug="theirs")
-    services_invite = make_user(Role.FACILITATOR)
-    other = client_for(app, services_invite)
-    make_cohort(facilitators=[services_invite], slug="other-wb")
+    stranger = make_user(Role.FACILITATOR)
+    other = client_for(app, stranger)
+    make_cohort(facilitators=[stranger], slug="other-wb")
     invite(client, "ana@example.org")
     invitation_id = db.session.scalar(select(CohortInvitation.id))
     for action in ("resend", "cancel"):
@@ -264,3 +275,14 @@ def test_the_note_form_says_notes_are_in_the_learners_export(client: FlaskClient
         session["lang"] = "fr"
     french = client.get(f"/cohorts/wb/learners/{ana.id}").text
     assert "mais elles figurent dans leurs données s’ils les téléchargent" in french
+
+
+def test_the_demo_learner_has_an_invitation_to_answer(app: Flask, runner) -> None:
+    from lms.demo import DEMO_PASSWORD
+
+    runner.invoke(args=["lms", "demo"])
+    learner = app.test_client()
+    learner.post("/login", data={"email": "learner@demo.test", "password": DEMO_PASSWORD})
+    home = learner.get("/").text
+    assert "You are invited to a cohort" in home and "Afrique francophone 2026" in home
+    assert "/cohorts/afrique-francophone-2026/invitation/accept" in home
