@@ -84,7 +84,8 @@ class DueDate(db.Model):
 
 
 class FacilitatorNote(db.Model):
-    """A private note by a facilitator about a learner in a cohort (never shown to learners)."""
+    """A private note by a facilitator about a learner in a cohort: not shown to learners on the
+    site, but part of the data they can download about themselves."""
 
     __tablename__ = "facilitator_notes"
     __table_args__ = (Index("ix_facilitator_notes_cohort_learner", "cohort_id", "learner_id"),)

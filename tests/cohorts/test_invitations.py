@@ -69,7 +69,8 @@ def test_before_accepting_the_facilitator_sees_only_the_address(
     assert "Ana Ñúñez" not in members_page and "0 members" in members_page
     for page in (client.get("/cohorts/wb/progress").text,
                  client.get("/cohorts/wb/progress.csv").text,
-                 client.get("/cohorts/wb/reminders").text):
+                 client.get("/cohorts/wb/reminders").text,
+                 client.get("/cohorts/wb/certificates").text):
         assert "Ana Ñúñez" not in page and "ana@example.org" not in page
     learner_page = client.get(f"/cohorts/wb/learners/{ana.id}")
     assert learner_page.status_code == 404
@@ -99,6 +100,8 @@ def test_accepting_from_the_home_page_makes_a_member(client: FlaskClient, app, c
     assert "You are invited" not in learner.get("/").text
     assert "Ana Ñúñez" in client.get("/cohorts/wb/progress").text
     assert "ana@example.org" in client.get("/cohorts/wb/progress.csv").text
+    assert "Ana Ñúñez" in client.get("/cohorts/wb/certificates").text
+    assert "Ana Ñúñez" in client.get("/cohorts/wb/reminders").text
     assert client.get(f"/cohorts/wb/learners/{ana.id}").status_code == 200
     # Accepting twice is harmless.
     again = learner.post("/cohorts/wb/invitation/accept")
