@@ -51,9 +51,9 @@ class MyInvitation:
 
 def invite(cohort: Cohort, *, email: str, name: str, inviter: User, locale: str,
            country: str | None = None, organisation: str = "") -> bool:
-    """Invite an address to the cohort and email it; False if it is already a member.
+    """Record an invitation of an address to the cohort; False if it is already a member.
 
-    The caller commits. `name`, `country` and `organisation` are used only when the address has
+    The caller commits, then emails it with `send_invitation`. `name`, `country` and `organisation` are used only when the address has
     no account yet (a new account starts with what the facilitator typed); `locale` likewise.
     """
     address = accounts.normalise_email(email)
