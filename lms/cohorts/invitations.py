@@ -53,8 +53,9 @@ def invite(cohort: Cohort, *, email: str, name: str, inviter: User, locale: str,
            country: str | None = None, organisation: str = "") -> bool:
     """Record an invitation of an address to the cohort; False if it is already a member.
 
-    The caller commits, then emails it with `send_invitation`. `name`, `country` and `organisation` are used only when the address has
-    no account yet (a new account starts with what the facilitator typed); `locale` likewise.
+    The caller commits, then emails it with `send_invitation`. `name`, `country`,
+    `organisation` and `locale` are used only when the address has no account yet (a new
+    account starts with what the facilitator typed).
     """
     address = accounts.normalise_email(email)
     user = accounts.find_user_by_email(address)
