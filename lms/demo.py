@@ -197,6 +197,22 @@ def load_cohorts() -> None:
             cohorts.close_cohort(cohort)
         else:
             cohorts.rotate_join_code(cohort)
+    _invite_demo_learner(users)
+
+
+def _invite_demo_learner(users: dict[str, User]) -> None:
+    """A pending invitation, so that the notice on the learner's home page can be seen."""
+    from lms.cohorts.models import Cohort, CohortInvitation
+
+    learner, inviter = users["learner@demo.test"], users["facilitator2@demo.test"]
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "afrique-francophone-2026"))
+    if cohort is None or db.session.scalar(select(CohortInvitation.id).where(
+            CohortInvitation.cohort_id == cohort.id,
+            CohortInvitation.user_id == learner.id)) is not None:
+        return
+    db.session.add(CohortInvitation(cohort_id=cohort.id, user_id=learner.id,
+                                    email=learner.email, invited_by=inviter.id))
+    db.session.commit()
 
 
 DEMO_REFLECTION = ("In my unit, decisions on small grants are published only once a year. "

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.access import public
 from lms.accounts.forms import LanguageForm
+from lms.cohorts import invitations as cohort_invitations
 from lms.courses import services as course_services
 from lms.extensions import db
 from lms.forms import safe_next
@@ -21,12 +22,14 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @public
 def home() -> ResponseReturnValue:
-    """What the programme is, the catalogue, and the way in."""
+    """What the programme is, the catalogue, the way in, and one's invitations to cohorts."""
     courses = course_services.list_courses()
     progress = course_services.progress_by_course(
         current_user.id if current_user.is_authenticated else None, courses)
+    invitations = cohort_invitations.invitations_for(current_user.id, str(get_locale())) \
+        if current_user.is_authenticated else []
     return render_template("home.html", courses=courses, progress=progress,
-                           language=str(get_locale()))
+                           language=str(get_locale()), invitations=invitations)
 
 
 @bp.route("/healthz")

@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
 
 from lms.cohorts.focus import REGIONS, THEMES
 from lms.forms import MultiCheckboxField, choices
@@ -89,9 +89,11 @@ class AddMemberForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[
         InputRequired(_l("Enter the person's email address.")),
         Email(_l("Enter an email address like name@example.org.")), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)],
-                       description=_l("Needed only for someone without an account yet: they "
-                                      "will be invited by email."))
+    # Asked for every address, so that the form never hints whether one has an account.
+    name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter the person's name.")),
+                                                    Length(max=120)],
+                       description=_l("Used in the invitation email if the person has no "
+                                      "account yet."))
 
 
 class ImportForm(FlaskForm):

@@ -18,15 +18,17 @@ from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from lms.accounts import services as accounts
-from lms.accounts.models import Role, User
+from lms.accounts.models import User
+from lms.cohorts import invitations
 from lms.cohorts.models import Cohort, Membership
-from lms.cohorts.services import CohortError, add_member
+from lms.cohorts.services import CohortError
 from lms.extensions import db
 from lms.i18n import is_country
 
 COLUMNS = ("email", "name", "country", "organisation")
-NEW, EXISTING, MEMBER, ERROR = "new", "existing", "member", "error"
+# An address with an account and one without are both INVITE: the preview must not tell them
+# apart (nor must its signed token, which a facilitator can decode).
+INVITE, MEMBER, ERROR = "invite", "member", "error"
 FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
@@ -40,7 +42,7 @@ class ImportRow:
     name: str
     country: str
     organisation: str
-    status: str = NEW
+    status: str = INVITE
     message: str = ""
 
 
@@ -48,18 +50,13 @@ def preview(cohort: Cohort, data: bytes) -> list[ImportRow]:
     """Read the file and say, for each line, what confirming would do. Writes nothing."""
     rows = _read_rows(data)
     emails = [row.email for row in rows if row.status != ERROR]
-    existing = {email: user_id for email, user_id in db.session.execute(
-        select(User.email, User.id).where(User.email.in_(emails))).all()} if emails else {}
-    members = set(db.session.scalars(select(Membership.user_id).where(
-        Membership.cohort_id == cohort.id,
-        Membership.user_id.in_(list(existing.values()))))) if existing else set()
+    # Only members are told apart: the facilitator already sees them, having their consent.
+    members = set(db.session.scalars(
+        select(User.email).join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort.id, User.email.in_(emails)))) if emails else set()
     for row in rows:
-        if row.status == ERROR:
-            continue
-        if row.email in existing:
-            row.status = MEMBER if existing[row.email] in members else EXISTING
-            if row.status == MEMBER:
-                row.message = gettext("already a member")
+        if row.status != ERROR and row.email in members:
+            row.status, row.message = MEMBER, gettext("already a member")
     return rows
 
 
@@ -144,15 +141,13 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def sign(cohort: Cohort, rows: list[ImportRow]) -> str:
     """The rows confirming will write, signed for this cohort."""
-    valid = [asdict(row) for row in rows if row.status in (NEW, EXISTING)]
+    valid = [asdict(row) for row in rows if row.status == INVITE]
     return _serializer().dumps({"cohort": cohort.id, "rows": valid})
 
 
-def confirm(cohort: Cohort, token: str, inviter: User, locale: str) -> tuple[int, int]:
-    """Write every valid row in one transaction, then invite the new accounts.
-
-    Returns (existing accounts added, new accounts invited). Rows are checked again, since
-    accounts may have been created between the preview and now.
+def confirm(cohort: Cohort, token: str, inviter: User, locale: str) -> int:
+    """Invite every valid row in one transaction, then send the emails; returns how many were
+    invited. Rows are checked again, since people may have joined between the preview and now.
     """
     try:
         payload = _serializer().loads(token, max_age=CONFIRM_MAX_AGE)
@@ -161,22 +156,17 @@ def confirm(cohort: Cohort, token: str, inviter: User, locale: str) -> tuple[int
     if payload.get("cohort") != cohort.id:
         raise CohortError(gettext("This preview is for another cohort. Upload the file again."))
     rows = [ImportRow(**row) for row in payload["rows"]]
-    invited: list[User] = []
-    added = 0
+    invited: list[str] = []
     try:
         for row in rows:
-            user = accounts.find_user_by_email(row.email)
-            if user is None:
-                user = accounts.new_invited_user(
-                    email=row.email, name=row.name, role=Role.LEARNER, locale=locale,
-                    country=row.country or None, organisation=row.organisation)
-                invited.append(user)
-            if add_member(cohort, user.id) and user not in invited:
-                added += 1
+            if invitations.invite(cohort, email=row.email, name=row.name, inviter=inviter,
+                                  locale=locale, country=row.country or None,
+                                  organisation=row.organisation):
+                invited.append(row.email)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    for user in invited:
-        accounts.send_invitation(user, inviter)
-    return added, len(invited)
+    for address in invited:
+        invitations.send_invitation(cohort, address, inviter)
+    return len(invited)

@@ -1,16 +1,16 @@
-"""Running a cohort: creating and editing it (admins), its schedule, members, CSV import, join
-link and reminders (its facilitators), and closing it (admins)."""
+"""Running a cohort: creating and editing it (admins), its schedule, invitations, CSV import,
+join link and reminders (its facilitators), and closing it (admins)."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from lms import mail
 from lms.access import ADMIN, FACILITATOR, requires
-from lms.cohorts import bp, dashboard, imports, reminders, services
+from lms.cohorts import bp, dashboard, imports, invitations, reminders, services
 from lms.cohorts.focus import focus_label
 from lms.cohorts.forms import (
     ActionForm,
@@ -131,24 +131,51 @@ def edit_schedule(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/members", methods=["GET", "POST"])
 @requires(FACILITATOR)
 def members(slug: str) -> ResponseReturnValue:
-    """Members: add one by one, the join link, and the CSV import."""
+    """Members: invite one by one, pending invitations, the join link, and the CSV import."""
     cohort = cohort_for_facilitator(slug)
     form = AddMemberForm()
     if form.validate_on_submit():
         try:
-            learner, created = services.add_member_by_email(
-                cohort, email=form.email.data, name=form.name.data or "",
-                inviter=current_user, locale=language())
+            address = invitations.invite_one(cohort, email=form.email.data,
+                                             name=form.name.data or "", inviter=current_user,
+                                             locale=language())
         except services.CohortError as error:
             _field_error(form, error)
         else:
-            flash(gettext("%(name)s was invited and added.", name=learner.name) if created
-                  else gettext("%(name)s was added.", name=learner.name), "success")
+            # The same words whether or not the address has an account.
+            flash(gettext("Invitation sent to %(email)s.", email=address), "success")
             return redirect(url_for("cohorts.members", slug=slug), code=303)
     board = build_dashboard(cohort)
     return render_form("cohorts/members.html", form, cohort=cohort,
                        rows=dashboard.select_rows(board), action_form=ActionForm(formdata=None),
+                       invitations=invitations.pending(cohort),
+                       join_url=mail.link("cohorts.join", code=cohort.join_code)
+                       if cohort.join_code else None,
                        focus_label=focus_label)
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@requires(FACILITATOR)
+def resend_invitation(slug: str, invitation_id: int) -> ResponseReturnValue:
+    """Send a pending invitation again (still one invitation)."""
+    cohort = cohort_for_facilitator(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    address = guarded(lambda: invitations.resend(cohort, invitation_id, current_user))
+    flash(gettext("Invitation sent to %(email)s.", email=address), "success")
+    return redirect(url_for("cohorts.members", slug=slug), code=303)
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/cancel", methods=["POST"])
+@requires(FACILITATOR)
+def cancel_invitation(slug: str, invitation_id: int) -> ResponseReturnValue:
+    """Withdraw a pending invitation."""
+    cohort = cohort_for_facilitator(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    address = guarded(lambda: invitations.cancel(cohort, invitation_id))
+    flash(gettext("The invitation to %(email)s is cancelled.", email=address), "success")
+    return redirect(url_for("cohorts.members", slug=slug), code=303)
 
 
 @bp.route("/<slug>/members/<int:learner_id>/remove", methods=["POST"])
@@ -206,18 +233,19 @@ def import_members(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/members/import/confirm", methods=["POST"])
 @requires(FACILITATOR)
 def confirm_import(slug: str) -> ResponseReturnValue:
-    """Write every valid row of the preview, in one transaction."""
+    """Invite every valid row of the preview, in one transaction."""
     cohort = cohort_for_facilitator(slug)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        added, invited = imports.confirm(cohort, form.token.data, current_user, language())
+        invited = imports.confirm(cohort, form.token.data, current_user, language())
     except services.CohortError as error:
         flash(str(error), "error")
         return redirect(url_for("cohorts.import_members", slug=slug), code=303)
-    flash(gettext("%(added)d existing accounts added, %(invited)d people invited.",
-                  added=added, invited=invited), "success")
+    flash(ngettext("Invitation sent to %(num)d person. They join the cohort once they accept.",
+                   "Invitations sent to %(num)d people. They join the cohort once they accept.",
+                   invited), "success")
     return redirect(url_for("cohorts.members", slug=slug), code=303)
 
 

@@ -52,6 +52,27 @@ class Membership(db.Model):
     graduated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class CohortInvitation(db.Model):
+    """An invitation to a cohort awaiting the person's answer; accepting creates the Membership.
+
+    Kept apart from memberships so that nothing that reads memberships (dashboard, export,
+    reminders, certificates, insights) can show a person who has not agreed to be in the cohort.
+    """
+
+    __tablename__ = "cohort_invitations"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),
+                      Index("ix_cohort_invitations_user_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The address as the facilitator typed it: all they may see until the person accepts.
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class DueDate(db.Model):
     """When a lesson is due in a cohort's schedule."""
 
@@ -63,7 +84,8 @@ class DueDate(db.Model):
 
 
 class FacilitatorNote(db.Model):
-    """A private note by a facilitator about a learner in a cohort (never shown to learners)."""
+    """A private note by a facilitator about a learner in a cohort: not shown to learners on the
+    site, but part of the data they can download about themselves."""
 
     __tablename__ = "facilitator_notes"
     __table_args__ = (Index("ix_facilitator_notes_cohort_learner", "cohort_id", "learner_id"),)

@@ -9,10 +9,16 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
-from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
 from lms.cohorts.focus import REGIONAL, REGIONS, THEMATIC, THEMES
-from lms.cohorts.models import Cohort, CohortFacilitator, DueDate, FacilitatorNote, Membership
+from lms.cohorts.models import (
+    Cohort,
+    CohortFacilitator,
+    CohortInvitation,
+    DueDate,
+    FacilitatorNote,
+    Membership,
+)
 from lms.courses import services as courses
 from lms.courses.content import Course
 from lms.database import insert_or_ignore
@@ -271,24 +277,6 @@ def add_member(cohort: Cohort, user_id: int) -> bool:
                                          "joined_at": utcnow()}, ["cohort_id", "user_id"])
 
 
-def add_member_by_email(cohort: Cohort, *, email: str, name: str, inviter: User,
-                        locale: str) -> tuple[User, bool]:
-    """Add an existing account, or invite a new one; returns (learner, was the account new)."""
-    learner = accounts.find_user_by_email(email)
-    created = learner is None
-    if learner is None:
-        if not name.strip():
-            raise CohortError(gettext("No account uses this address yet: give the person's "
-                                      "name so that we can invite them."), "name")
-        learner = accounts.invite(email=email, name=name, role=Role.LEARNER, locale=locale,
-                                  invited_by=inviter)
-    if not add_member(cohort, learner.id):
-        db.session.rollback()
-        raise CohortError(gettext("%(name)s is already a member.", name=learner.name), "email")
-    db.session.commit()
-    return learner, created
-
-
 def remove_member(cohort: Cohort, learner_id: int) -> None:
     """Take a learner out of a cohort; their learning records stay."""
     ensure_learner_in(cohort, learner_id)
@@ -323,8 +311,10 @@ def cohort_for_code(code: str) -> Cohort:
 
 
 def join(cohort: Cohort, user: User) -> bool:
-    """Join by link; True if newly a member."""
+    """Join by link; True if newly a member (an invitation to the cohort is then answered)."""
     added = add_member(cohort, user.id)
+    db.session.execute(delete(CohortInvitation).where(CohortInvitation.cohort_id == cohort.id,
+                                                      CohortInvitation.user_id == user.id))
     db.session.commit()
     return added
 

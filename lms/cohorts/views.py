@@ -14,7 +14,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from lms.access import FACILITATOR, SIGNED_IN, requires
-from lms.cohorts import bp, dashboard, services
+from lms.cohorts import bp, dashboard, invitations, services
 from lms.cohorts.focus import focus_label
 from lms.cohorts.forms import ActionForm, NoteForm
 from lms.cohorts.models import Cohort
@@ -97,6 +97,30 @@ def join(code: str) -> ResponseReturnValue:
         return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
     return render_template("cohorts/join.html", cohort=cohort, focus_label=focus_label,
                            member=services.is_member(current_user.id, cohort))
+
+
+@bp.route("/<slug>/invitation/accept", methods=["POST"])
+@requires(SIGNED_IN)
+def accept_invitation(slug: str) -> ResponseReturnValue:
+    """Accept one's own invitation to a cohort: one becomes a member."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    cohort = guarded(lambda: invitations.accept(slug, current_user))
+    flash(gettext("Welcome to %(cohort)s.", cohort=cohort.name), "success")
+    return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
+
+
+@bp.route("/<slug>/invitation/decline", methods=["POST"])
+@requires(SIGNED_IN)
+def decline_invitation(slug: str) -> ResponseReturnValue:
+    """Decline one's own invitation to a cohort: nothing of one is shared with it."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if guarded(lambda: invitations.decline(slug, current_user)):
+        flash(gettext("Invitation declined. You are not a member of this cohort."), "success")
+    else:
+        flash(gettext("There is no invitation to answer."), "error")
+    return redirect(url_for("pages.home"), code=303)
 
 
 def build_dashboard(cohort: Cohort) -> dashboard.Dashboard:

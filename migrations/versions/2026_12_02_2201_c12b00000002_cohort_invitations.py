@@ -19,8 +19,26 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('cohort_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('invited_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', lms.db.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', lms.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_cohort_invitations_cohort_id_cohorts')),
+    sa.ForeignKeyConstraint(['invited_by'], ['users.id'], name=op.f('fk_cohort_invitations_invited_by_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_cohort_invitations_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_invitations')),
+    sa.UniqueConstraint('cohort_id', 'user_id', name=op.f('uq_cohort_invitations_cohort_id_user_id'))
+    )
+    with op.batch_alter_table('cohort_invitations', schema=None) as batch_op:
+        batch_op.create_index('ix_cohort_invitations_user_id', ['user_id'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('cohort_invitations', schema=None) as batch_op:
+        batch_op.drop_index('ix_cohort_invitations_user_id')
+
+    op.drop_table('cohort_invitations')

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from lms.accounts import services as accounts
 from lms.accounts.models import Role
-from lms.cohorts import services as cohorts
 from lms.db import utcnow
 from lms.extensions import db
 from tests.browser.conftest import check_page
@@ -35,9 +35,28 @@ def _sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Sign in").click()
 
 
+def _accept_from_home(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    """An invited person signs in (choosing a password first if new) and accepts."""
+    user = accounts.find_user_by_email(email)
+    if user.password_hash is None:
+        page.goto(f"/invitation/{accounts.make_token(user, 'invite')}")
+        page.get_by_label("New password").fill(PASSWORD)
+        page.get_by_role("button", name=re.compile("password", re.IGNORECASE)).click()
+    else:
+        _sign_in(page, email)
+    page.goto("/")
+    invitation = page.get_by_role("region", name="You are invited to a cohort")
+    expect(invitation).to_contain_text("Western Balkans 2026")
+    if email == "ana@example.org":
+        check_page(page, "home-invitation")
+    invitation.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(page.get_by_text("Welcome to Western Balkans 2026.")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+
+
 def _progress(email: str, lessons: int) -> None:
     """A learner finishes lessons the way the lesson pages do it."""
-    complete(cohorts.accounts.find_user_by_email(email), lessons)
+    complete(accounts.find_user_by_email(email), lessons)
 
 
 def test_facilitator_runs_a_cohort(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -70,17 +89,28 @@ def test_facilitator_runs_a_cohort(page, tmp_path) -> None:  # type: ignore[no-u
     upload.write_text(CSV, encoding="utf-8")
     page.get_by_label("CSV file").set_input_files(str(upload))
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_text("2 new accounts to invite, 1 existing accounts to add, 1 lines "
+    expect(page.get_by_text("3 people to invite, 0 already members, 1 lines "
                             "with a problem")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("broken-address"))).to_contain_text(
         "is not a valid email address")
     check_page(page, "cohort-import-preview")
-    page.get_by_role("button", name=re.compile("Confirm: add 3 people")).click()
-    expect(page.get_by_text("1 existing accounts added, 2 people invited.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Confirm: invite 3 people")).click()
+    expect(page.get_by_text("Invitations sent to 3 people. They join the cohort once they "
+                            "accept.")).to_be_visible()
+    # Until they accept, the facilitator sees their addresses only.
+    expect(page.get_by_role("row", name=re.compile("ana@example.org"))).to_contain_text("invited")
+    expect(page.get_by_text("Ana Ñúñez")).to_have_count(0)
+    check_page(page, "cohort-members-invited")
 
     _progress("ana@example.org", 4)
     _progress("bo@example.org", 1)
     db.session.commit()
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    for email in ("ana@example.org", "bo@example.org", "cy@example.org"):
+        _accept_from_home(page, email)
+
+    _sign_in(page, "jelena@example.org")
+    page.goto("/cohorts/wb-2026/members")
 
     page.get_by_role("link", name="Progress").click()
     rows = {name: page.get_by_role("row", name=re.compile(name))

@@ -44,7 +44,8 @@ def test_facilitator_cannot_change_another_cohort(client: FlaskClient, two_cohor
     _, _, _, learner_b = two_cohorts
     for path in ("/cohorts/theirs/join-link", f"/cohorts/theirs/members/{learner_b.id}/remove",
                  f"/cohorts/theirs/learners/{learner_b.id}/signoff", "/cohorts/theirs/reminders",
-                 "/cohorts/theirs/members/import/confirm"):
+                 "/cohorts/theirs/members/import/confirm", "/cohorts/theirs/invitations/1/resend",
+                 "/cohorts/theirs/invitations/1/cancel"):
         assert client.post(path, data={"confirmed": "1"}).status_code == 403, path
 
 

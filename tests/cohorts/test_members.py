@@ -1,4 +1,4 @@
-"""Adding members one by one, by join link and from a CSV file (preview, then confirm)."""
+"""Inviting members one by one and from a CSV file (preview, then confirm); the join link."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from lms.accounts.models import Role, User
-from lms.cohorts.models import Membership
+from lms.cohorts import services
+from lms.cohorts.models import CohortInvitation, Membership
 from lms.extensions import db
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
@@ -35,22 +36,41 @@ def upload(client: FlaskClient, content: bytes, name: str = "people.csv"):  # ty
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 
-def test_add_existing_and_new_members(client: FlaskClient, cohort, outbox) -> None:
+def invited() -> set[str]:
+    return set(db.session.scalars(select(CohortInvitation.email)))
+
+
+def test_adding_an_address_invites_it(client: FlaskClient, cohort, outbox) -> None:
     make_user(email="ana@example.org", name="Ana")
-    response = client.post("/cohorts/wb/members", data={"email": "ana@example.org"},
-                           follow_redirects=True)
-    assert "Ana was added." in response.text
+    response = client.post("/cohorts/wb/members", data={"email": "ana@example.org",
+                                                        "name": "Ana"}, follow_redirects=True)
+    assert "Invitation sent to ana@example.org." in response.text
     response = client.post("/cohorts/wb/members", data={"email": "new@example.org"})
     assert response.status_code == 400
-    assert "give the person" in response.text
-    response = client.post("/cohorts/wb/members", data={"email": "new@example.org",
+    assert "Enter the person's name." in response.text
+    response = client.post("/cohorts/wb/members", data={"email": "New@Example.org",
                                                         "name": "Nouveau Membre"},
                            follow_redirects=True)
-    assert "Nouveau Membre was invited and added." in response.text
-    assert members() == {"ana@example.org", "new@example.org"}
+    assert "Invitation sent to new@example.org." in response.text
+    assert members() == set()  # nobody is in the cohort before accepting
+    assert invited() == {"ana@example.org", "new@example.org"}
+    page = client.get("/cohorts/wb/members").text
+    assert "2 invitations waiting for an answer" in page and "0 members" in page
     assert "Jelena" in outbox()[-1] and "To: new@example.org" in outbox()[-1]
-    again = client.post("/cohorts/wb/members", data={"email": "ana@example.org"})
-    assert again.status_code == 400 and "Ana is already a member." in again.text
+    again = client.post("/cohorts/wb/members", data={"email": "ana@example.org", "name": "Ana"},
+                        follow_redirects=True)
+    assert "Invitation sent to ana@example.org." in again.text
+    assert db.session.scalar(select(func.count()).select_from(CohortInvitation)) == 2
+    assert len(outbox()) == 3
+
+
+def test_a_member_cannot_be_invited_again(client: FlaskClient, cohort) -> None:
+    member = make_user(email="ana@example.org", name="Ana")
+    services.add_member(cohort, member.id)
+    response = client.post("/cohorts/wb/members", data={"email": "ana@example.org",
+                                                        "name": "Ana"})
+    assert response.status_code == 400 and "ana@example.org is already a member." in response.text
+    assert invited() == set()
 
 
 def test_join_link_can_be_rotated_and_switched_off(client: FlaskClient, cohort, app) -> None:
@@ -81,32 +101,43 @@ CSV = (
 
 
 def test_csv_preview_then_confirm(client: FlaskClient, cohort, outbox) -> None:
-    make_user(email="ana@example.org", name="Ana Existing")
+    ana = make_user(email="ana@example.org", name="Ana Existing")
     response = upload(client, CSV.encode())
     page = response.text
-    assert "1 new accounts to invite, 1 existing accounts to add, 4 lines with a problem" in page
+    assert "2 people to invite, 0 already members, 4 lines with a problem" in page
     assert "“not-an-email” is not a valid email address" in page
     assert "the same email as line 3" in page
     assert "the name is missing" in page
     assert "like a spreadsheet formula" in page
-    assert members() == set()  # nothing written by the preview
+    assert members() == set() and invited() == set()  # nothing written by the preview
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     response = client.post("/cohorts/wb/members/import/confirm", data={"token": token},
                            follow_redirects=True)
-    assert "1 existing accounts added, 1 people invited." in response.text
-    assert members() == {"ana@example.org", "new.person@example.org"}
-    invited = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
-    assert (invited.name, invited.country, invited.role) == ("Nguyễn Thị Anh", "VN",
-                                                             Role.LEARNER)
-    assert any("To: new.person@example.org" in message for message in outbox())
-    # Confirming the same preview again adds nobody twice.
+    assert "Invitations sent to 2 people. They join the cohort once they accept." in response.text
+    # An existing account is invited, never added: it joins only by accepting.
+    assert members() == set()
+    assert invited() == {"ana@example.org", "new.person@example.org"}
+    assert db.session.scalar(select(CohortInvitation.user_id).where(
+        CohortInvitation.email == "ana@example.org")) == ana.id
+    new = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
+    assert (new.name, new.country, new.role) == ("Nguyễn Thị Anh", "VN", Role.LEARNER)
+    assert {line for message in outbox() for line in message.splitlines()
+            if line.startswith("To:")} == {"To: ana@example.org", "To: new.person@example.org"}
+    # Confirming the same preview again sends again and duplicates nothing.
     client.post("/cohorts/wb/members/import/confirm", data={"token": token})
-    assert db.session.scalar(select(func.count()).select_from(Membership)) == 2
+    assert db.session.scalar(select(func.count()).select_from(CohortInvitation)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+
+
+def test_csv_preview_tells_members_apart(client: FlaskClient, cohort) -> None:
+    services.add_member(cohort, make_user(email="ana@example.org", name="Ana Existing").id)
+    page = upload(client, CSV.encode()).text
+    assert "1 people to invite, 1 already members, 4 lines with a problem" in page
 
 
 def test_semicolons_are_accepted(client: FlaskClient, cohort) -> None:
     page = upload(client, b"email;name;country;organisation\nx@example.org;X Person;SN;Org\n").text
-    assert "1 new accounts to invite" in page
+    assert "1 people to invite" in page
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -144,7 +175,9 @@ def test_a_tampered_or_foreign_preview_is_refused(client: FlaskClient, cohort) -
 
 def test_remove_member_keeps_records(client: FlaskClient, cohort) -> None:
     learner = make_user(name="Leaving")
-    client.post("/cohorts/wb/members", data={"email": learner.email})
+    services.add_member(cohort, learner.id)
+    db.session.commit()
+    assert members() == {learner.email}
     client.post(f"/cohorts/wb/members/{learner.id}/remove")
     assert members() == set()
     assert db.session.get(User, learner.id) is not None
