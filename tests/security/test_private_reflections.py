@@ -11,10 +11,11 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from lms.accounts.models import Role
-from lms.cohorts.models import CohortFacilitator
+from lms.cohorts.models import Cohort, CohortFacilitator
 from lms.courses import services as courses
 from lms.courses.models import FACILITATORS, PRIVATE
 from lms.extensions import db
+from lms.insights.breakdowns import PARTICIPATION_SLUGS, SHIFTS_PREFIX, STORY_SLUGS
 from tests.certificates.helpers import COURSE
 from tests.factories import make_user
 from tests.security.routes import DESTRUCTIVE, build_world, may_use, real_values, routes, sign_in
@@ -42,23 +43,35 @@ def test_a_private_reflection_reaches_no_one_else(app: Flask) -> None:
              "alumnus": "alumnus", "another learner": "learner"}
 
     client = app.test_client()
-    leaks, shared_seen_by, fetched = [], set(), 0
+    leaks: list[str] = []
+    shared_seen_by: set[str] = set()
+    served: set[str] = set()
     for rule, method in routes(app):
         if method != "GET" or rule.endpoint in DESTRUCTIVE or rule.endpoint == "static":
             continue
-        for values in real_values(world, rule)[:4]:
+        candidates = real_values(world, rule)[:4]
+        if "chart" in rule.arguments:  # every chart's CSV on the insights dashboard
+            candidates = [{"chart": slug} for slug in (*PARTICIPATION_SLUGS, *STORY_SLUGS,
+                                                       f"{SHIFTS_PREFIX}{COURSE}")]
+        for values in candidates:
             url = _fill(rule, values)
             for reader, user_id in readers.items():
                 if not may_use(app, roles[reader], rule):
                     continue
                 sign_in(client, user_id, None)
-                body = client.get(url).get_data(as_text=False).decode("utf-8", "replace")
-                fetched += 1
+                response = client.get(url)
+                body = response.get_data(as_text=False).decode("utf-8", "replace")
+                if response.status_code == 200:
+                    served.add(url)
                 if PRIVATE_TEXT in body:
                     leaks.append(f"{reader}: {url}")
                 if SHARED_TEXT in body:
                     shared_seen_by.add(reader)
-    assert fetched > 100  # the walk reached the app's pages, not just its sign-in page
+    # The walk reached the pages and files that could carry a reflection, not refusals.
+    slug = db.session.get(Cohort, world.open_cohort).slug
+    assert {f"/cohorts/{slug}/learners/{learner}", f"/cohorts/{slug}/progress",
+            f"/cohorts/{slug}/progress.csv", "/insights/", "/insights/cohorts.csv",
+            "/alumni/me/export"} <= served
     assert leaks == []
     assert shared_seen_by == {"facilitator", "admin running the cohort"}
 
