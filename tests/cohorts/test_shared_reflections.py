@@ -125,3 +125,14 @@ def test_a_private_reflection_is_not_even_a_date_of_activity(app: Flask, reader:
         assert PRIVATE_TEXT not in client.get(url).text
     reflect(ben, 0, PRIVATE_TEXT, FACILITATORS)
     assert last_activity(client, "Ben Learner") == cohorts.today().isoformat()
+
+
+def test_only_the_cohorts_own_facilitators_read_shared_reflections(cohort: Cohort) -> None:
+    facilitator, ana = people(cohort)
+    other_facilitator = make_user(Role.FACILITATOR)
+    other = make_cohort(facilitators=[other_facilitator], members=[ana], slug="other")
+    assert cohorts.reads_shared_reflections(facilitator, cohort)
+    assert not cohorts.reads_shared_reflections(facilitator, other)  # the wrong cohort
+    assert not cohorts.reads_shared_reflections(other_facilitator, cohort)
+    assert not cohorts.reads_shared_reflections(ana, cohort)  # the wrong role: a member
+    assert not cohorts.reads_shared_reflections(make_user(Role.ADMIN), cohort)
