@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import hash_password
+from lms.courses.models import FACILITATORS, PRIVATE
 from lms.db import utcnow
 from lms.demo_alumni import DEMO_REFLECTIONS, NAMED_PROFILES, PAST_COHORTS
 from lms.demo_insights import load_outcome_stories, load_self_assessments
@@ -191,7 +192,7 @@ def load_cohorts() -> None:
                                       joined_at=datetime.combine(starts_on, time(), UTC),
                                       signed_off_at=last if plan.closed and done else None))
             record_progress(learner.id, course, done, last, timedelta(days=2),
-                            (DEMO_REFLECTION,))
+                            (DEMO_REFLECTION, DEMO_PRIVATE_REFLECTION), DEMO_VISIBILITIES)
         db.session.commit()
         if plan.closed:
             cohorts.close_cohort(cohort)
@@ -217,11 +218,18 @@ def _invite_demo_learner(users: dict[str, User]) -> None:
 
 DEMO_REFLECTION = ("In my unit, decisions on small grants are published only once a year. "
                    "Publishing them each month, with the criteria, would be a first step.")
+# Kept private in the demo: what a civil servant would not want their facilitator to read.
+DEMO_PRIVATE_REFLECTION = ("My director does not want the grant criteria published before the "
+                           "elections. I do not know yet how to raise this without risk.")
+# Reflections alternate: the first one shared with the facilitators, the next private, ...
+DEMO_VISIBILITIES = (FACILITATORS, PRIVATE)
 
 
 def record_progress(learner_id: int, course: Course, done: int, last: datetime,
-                    spacing: timedelta, reflections: tuple[str, ...]) -> None:
-    """Complete `done` lessons (right answers, a reflection) and start the next, up to `last`."""
+                    spacing: timedelta, reflections: tuple[str, ...],
+                    visibilities: tuple[str, ...] = (PRIVATE,)) -> None:
+    """Complete `done` lessons (right answers, a reflection, shared or private in turn) and start
+    the next, up to `last`."""
     from lms.courses.models import LessonProgress, QuizAttempt, Reflection
 
     recorded = set(db.session.scalars(select(LessonProgress.lesson_id).where(
@@ -247,6 +255,7 @@ def record_progress(learner_id: int, course: Course, done: int, last: datetime,
             db.session.add(Reflection(
                 user_id=learner_id, course_id=course.course_id, lesson_id=lesson.lesson_id,
                 reflection_id=reflection_id, text=reflections[position % len(reflections)],
+                visibility=visibilities[position % len(visibilities)],
                 created_at=at, updated_at=at))
 
 
@@ -282,7 +291,7 @@ def load_alumni() -> None:
                 joined_at=datetime.combine(plan.starts_on, time(9), UTC)))
             turn = (index + number) % len(DEMO_REFLECTIONS)  # neighbours write differently
             record_progress(learner.id, course, len(course.lessons), last, spacing,
-                            DEMO_REFLECTIONS[turn:] + DEMO_REFLECTIONS[:turn])
+                            DEMO_REFLECTIONS[turn:] + DEMO_REFLECTIONS[:turn], DEMO_VISIBILITIES)
         db.session.commit()
         cohorts.close_cohort(cohort)
         # close_cohort stamps today, but these cohorts closed when they ended: the directory's

@@ -86,3 +86,20 @@ def test_demo_certificates_show_every_state(app: Flask, runner) -> None:
     states = db.session.execute(select(Certificate.user_id, Certificate.status)).all()
     assert [status for user_id, status in states if user_id == learner.id] == ["active"]
     assert {"active", "revoked", "superseded"} <= {status for _, status in states}
+
+
+def test_demo_learner_shares_some_reflections_and_keeps_others_private(app: Flask,
+                                                                          runner) -> None:
+    from lms.demo import DEMO_PRIVATE_REFLECTION, DEMO_REFLECTION
+
+    runner.invoke(args=["lms", "demo"])
+    learner = db.session.scalar(select(User).where(User.email == "learner@demo.test"))
+    client = app.test_client()
+    client.post("/login", data={"email": "facilitator@demo.test", "password": DEMO_PASSWORD})
+    page = client.get(f"/cohorts/western-balkans-2026/learners/{learner.id}").text
+    assert DEMO_REFLECTION in page and DEMO_PRIVATE_REFLECTION not in page
+    client.post("/logout")
+    client.post("/login", data={"email": "learner@demo.test", "password": DEMO_PASSWORD})
+    mine = client.get("/alumni/me/export").get_json()
+    assert {(item["text"], item["visibility"]) for item in mine["reflections"]} == {
+        (DEMO_REFLECTION, "facilitators"), (DEMO_PRIVATE_REFLECTION, "private")}

@@ -273,7 +273,8 @@ def export(user: User) -> dict[str, Any]:
             .where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id)),
         "reflections": _rows(
             select(Reflection.course_id, Reflection.lesson_id, Reflection.reflection_id,
-                   Reflection.text, Reflection.created_at, Reflection.updated_at)
+                   Reflection.text, Reflection.visibility, Reflection.created_at,
+                   Reflection.updated_at)
             .where(Reflection.user_id == user.id).order_by(Reflection.id)),
         "certificates": _rows(
             select(Certificate.code, Certificate.holder_name, Certificate.course_title,

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, literal_column, select, union_all
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, DueDate, Membership
 from lms.courses.content import Course
-from lms.courses.models import LessonProgress, QuizAttempt, Reflection
+from lms.courses.models import FACILITATORS, LessonProgress, QuizAttempt, Reflection
 from lms.extensions import db
 
 ON_TRACK = "on-track"
@@ -117,8 +117,10 @@ def build(cohort: Cohort, course: Course, language: str, *, today: date,
         select(LessonProgress.user_id, LessonProgress.completed_at).where(*in_course),
         select(QuizAttempt.user_id, QuizAttempt.created_at)
         .where(QuizAttempt.course_id == course.course_id, QuizAttempt.user_id.in_(members)),
+        # Only shared reflections: a private one must not show, even as a date of activity.
         select(Reflection.user_id, Reflection.updated_at)
-        .where(Reflection.course_id == course.course_id, Reflection.user_id.in_(members)),
+        .where(Reflection.course_id == course.course_id, Reflection.user_id.in_(members),
+               Reflection.visibility == FACILITATORS),
     ).subquery()
     last_activity = dict(db.session.execute(
         select(activity.c.user_id, func.max(activity.c.at)).group_by(activity.c.user_id)).all())

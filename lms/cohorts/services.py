@@ -68,6 +68,13 @@ def facilitates(user: User, cohort: Cohort) -> bool:
         CohortFacilitator.cohort_id == cohort.id, CohortFacilitator.user_id == user.id)) is not None
 
 
+def reads_shared_reflections(user: User, cohort: Cohort) -> bool:
+    """Whether the user reads the reflections this cohort's members shared with its
+    facilitators: only its assigned facilitators, never an admin who does not run it."""
+    return db.session.scalar(select(CohortFacilitator.user_id).where(
+        CohortFacilitator.cohort_id == cohort.id, CohortFacilitator.user_id == user.id)) is not None
+
+
 def is_member(user_id: int, cohort: Cohort) -> bool:
     """Whether the user is a learner in the cohort."""
     return db.session.scalar(select(Membership.id).where(

@@ -202,7 +202,8 @@ def learner(slug: str, learner_id: int) -> ResponseReturnValue:
     return render_form(
         "cohorts/learner.html", form, cohort=cohort, person=person, course=course,
         language=language(), progress=courses.course_progress(learner_id, course),
-        reflections=courses.reflections_of(learner_id, course),
+        reflections=(courses.shared_reflections_of(learner_id, course)
+                     if services.reads_shared_reflections(current_user, cohort) else None),
         notes=services.notes_about(cohort, learner_id),
         membership=services.membership_of(cohort, learner_id), action_form=ActionForm())
 

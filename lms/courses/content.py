@@ -34,10 +34,12 @@ from lms.courses.markup import (
     parse_blocks,
     parse_quiz,
 )
+from lms.courses.models import PRIVATE, VISIBILITIES
 
 COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
-               "licence", "pass_mark", "lessons", "certificate")
+               "licence", "pass_mark", "lessons", "certificate", "reflections")
 CERTIFICATE_KEYS = ("programme", "signatories", "valid_years", "alumni")
+REFLECTIONS_KEYS = ("default_visibility",)
 REQUIRED_COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "licence",
                         "pass_mark", "lessons")
 FRONT_MATTER_KEYS = ("title", "minutes", "summary", "sources")
@@ -157,6 +159,8 @@ class Course:
     folder: Path
     certificate: CertificateRule = CertificateRule({}, (), None)
     self_assessment: SelfAssessment | None = None
+    # Who reads a new reflection unless the learner chooses otherwise (models.VISIBILITIES).
+    reflection_default: str = PRIVATE
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles[self.default_language]
@@ -312,6 +316,8 @@ class _CourseLoader:
             lessons=lessons, folder=self.folder,
             certificate=_certificate_rule(settings.get("certificate") or {}),
             self_assessment=self_assessment,
+            reflection_default=(settings.get("reflections") or {}).get("default_visibility",
+                                                                       PRIVATE),
         )
 
     def _error_count(self) -> int:
@@ -364,6 +370,8 @@ class _CourseLoader:
         certificate = settings.get("certificate")
         if certificate is not None:
             ok = _check_certificate(certificate, lines.get("certificate", 1), report) and ok
+        if "reflections" in settings:
+            ok = _check_reflections(settings["reflections"], lines["reflections"], report) and ok
         seen: set[str] = set()
         for position, lesson_id in enumerate(lessons):
             if lesson_id in seen:
@@ -397,6 +405,26 @@ def _check_certificate(certificate: object, line: int, report: Reporter) -> bool
         ok = False
     if not isinstance(certificate.get("alumni", False), bool):
         report.error(line, "certificate", "alumni must be true or false")
+        ok = False
+    return ok
+
+
+def _check_reflections(reflections: object, line: int, report: Reporter) -> bool:
+    """`reflections: {default_visibility: private|facilitators}`; absent means private."""
+    if not isinstance(reflections, dict):
+        report.error(line, "reflections", "reflections must be a mapping like "
+                     "{default_visibility: private}")
+        return False
+    ok = True
+    for key in reflections:
+        if key not in REFLECTIONS_KEYS:
+            report.error(line, "unknown-key", f"unknown key '{key}' in reflections"
+                         f"{did_you_mean(str(key), REFLECTIONS_KEYS)}")
+            ok = False
+    default = reflections.get("default_visibility", PRIVATE)
+    if default not in VISIBILITIES:
+        report.error(line, "reflections", f"default_visibility must be one of "
+                     f"{', '.join(VISIBILITIES)}, not '{default}'")
         ok = False
     return ok
 

@@ -51,8 +51,17 @@ class QuizAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+# Who may read a reflection besides its author: no one, or the facilitators of the author's
+# cohorts for the course. Admins who do not facilitate one of those cohorts are not readers.
+PRIVATE = "private"
+FACILITATORS = "facilitators"
+VISIBILITIES = (PRIVATE, FACILITATORS)
+
+
 class Reflection(db.Model):
-    """A learner's private answer to a reflection prompt; one per prompt, edited in place."""
+    """A learner's answer to a reflection prompt; one per prompt, edited in place.
+
+    Private unless the learner chose to share it with their cohorts' facilitators."""
 
     __tablename__ = "reflections"
     __table_args__ = (UniqueConstraint("user_id", "course_id", "lesson_id", "reflection_id"),)
@@ -63,6 +72,8 @@ class Reflection(db.Model):
     lesson_id: Mapped[str] = mapped_column(String(100))
     reflection_id: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    # Rows written before learners could choose were promised "only you can read it": private.
+    visibility: Mapped[str] = mapped_column(String(20), default=PRIVATE, server_default=PRIVATE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

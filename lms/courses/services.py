@@ -13,7 +13,14 @@ from sqlalchemy import func, select, update
 from lms.accounts.models import User
 from lms.courses.content import Catalogue, Course, Lesson
 from lms.courses.markup import answer_is_correct
-from lms.courses.models import LessonProgress, QuizAttempt, Reflection
+from lms.courses.models import (
+    FACILITATORS,
+    PRIVATE,
+    VISIBILITIES,
+    LessonProgress,
+    QuizAttempt,
+    Reflection,
+)
 from lms.database import insert_or_ignore, insert_or_update
 from lms.db import utcnow
 from lms.events import course_standing_changed
@@ -149,13 +156,25 @@ class QuizState:
     attempts: int = 0
 
 
+@dataclass(frozen=True)
+class SavedReflection:
+    """The learner's reflection for a prompt and who may read it (models.VISIBILITIES)."""
+
+    text: str
+    visibility: str
+
+    @property
+    def shared(self) -> bool:
+        return self.visibility == FACILITATORS
+
+
 @dataclass
 class LessonState:
     """What a lesson page needs about the learner."""
 
     done: bool
     quizzes: dict[str, QuizState] = field(default_factory=dict)
-    reflections: dict[str, str] = field(default_factory=dict)
+    reflections: dict[str, SavedReflection] = field(default_factory=dict)
 
     def fingerprint(self) -> tuple[object, ...]:
         """Everything about the learner that the lesson's HTML depends on."""
@@ -195,11 +214,11 @@ def lesson_state(user_id: int, course: Course, lesson: Lesson,
         quiz.answer, quiz.correct = answer, correct
         quiz.passed = quiz.passed or correct
         quiz.attempts += 1
-    state.reflections = dict(db.session.execute(
-        select(Reflection.reflection_id, Reflection.text).where(
+    state.reflections = {reflection_id: SavedReflection(text, visibility)
+                         for reflection_id, text, visibility in db.session.execute(
+        select(Reflection.reflection_id, Reflection.text, Reflection.visibility).where(
             Reflection.user_id == user_id, Reflection.course_id == keys[0],
-            Reflection.lesson_id == keys[1])
-    ).all())
+            Reflection.lesson_id == keys[1]))}
     return state
 
 
@@ -245,10 +264,14 @@ def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
 
 
 def save_reflection(user_id: int, course: Course, lesson: Lesson, reflection_id: str,
-                    text: str) -> None:
-    """Create or replace the learner's reflection for a prompt (plain text, never HTML)."""
+                    text: str, visibility: str = PRIVATE) -> None:
+    """Create or replace the learner's reflection for a prompt (plain text, never HTML), with
+    who may read it: PRIVATE (only them) or FACILITATORS (also their cohorts' facilitators)."""
     if reflection_id not in lesson.reflection_ids:
         raise NotFound(reflection_id)
+    if visibility not in VISIBILITIES:
+        raise CourseError(gettext("Choose who can read your reflection: only you, or you and "
+                                  "the facilitators of your cohorts for this course."))
     text = text.strip()
     if not text:
         raise CourseError(gettext("Write your reflection before saving it."))
@@ -259,9 +282,11 @@ def save_reflection(user_id: int, course: Course, lesson: Lesson, reflection_id:
     insert_or_update(
         Reflection,
         {"user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
-         "reflection_id": reflection_id, "text": text, "created_at": now, "updated_at": now},
+         "reflection_id": reflection_id, "text": text, "visibility": visibility,
+         "created_at": now, "updated_at": now},
         ["user_id", "course_id", "lesson_id", "reflection_id"],
         {"text": lambda excluded: excluded.text,
+         "visibility": lambda excluded: excluded.visibility,
          "updated_at": lambda excluded: excluded.updated_at},
     )
     _records_changed(user_id)
@@ -316,12 +341,14 @@ class WrittenReflection:
     updated_at: datetime
 
 
-def reflections_of(user_id: int, course: Course) -> list[WrittenReflection]:
-    """A learner's reflections in a course, in lesson order (for them and their facilitators)."""
+def shared_reflections_of(user_id: int, course: Course) -> list[WrittenReflection]:
+    """The reflections a learner shared with their facilitators in a course, in lesson order
+    (never a private one: callers check that the reader is one of those facilitators)."""
     order = {lesson.lesson_id: lesson.position for lesson in course.lessons}
     rows = db.session.execute(
         select(Reflection.lesson_id, Reflection.reflection_id, Reflection.text,
                Reflection.updated_at)
-        .where(Reflection.user_id == user_id, Reflection.course_id == course.course_id)).all()
+        .where(Reflection.user_id == user_id, Reflection.course_id == course.course_id,
+               Reflection.visibility == FACILITATORS)).all()
     return sorted((WrittenReflection(*row) for row in rows),
                   key=lambda item: (order.get(item.lesson_id, 999), item.reflection_id))

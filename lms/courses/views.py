@@ -214,12 +214,13 @@ def answer(course_id: str, lesson_id: str, quiz_id: str) -> ResponseReturnValue:
 @bp.route("/<course_id>/<lesson_id>/reflection/<reflection_id>", methods=["POST"])
 @requires(SIGNED_IN)
 def reflect(course_id: str, lesson_id: str, reflection_id: str) -> ResponseReturnValue:
-    """Save the learner's private reflection."""
+    """Save the learner's reflection and their choice of who may read it."""
     form = ReflectionForm()
     form.validate()
+    chosen = request.form.getlist("visibility")  # two values at once is no choice
     return _act(course_id, lesson_id, f"reflection-{reflection_id}", lambda course, lesson: (
         services.save_reflection(current_user.id, course, lesson, reflection_id,
-                                 form.text.data or "")))
+                                 form.text.data or "", chosen[0] if len(chosen) == 1 else "")))
 
 
 @bp.route("/<course_id>/<lesson_id>/done", methods=["POST"])

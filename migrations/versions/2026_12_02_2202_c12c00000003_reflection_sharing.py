@@ -1,4 +1,7 @@
-"""reflection sharing
+"""reflection sharing: each reflection is private or shared with the cohort's facilitators
+
+Existing reflections become private: the lesson page told their authors "Private: only you can
+read it" when they wrote them.
 
 Revision ID: c12c00000003
 Revises: c12b00000002
@@ -19,8 +22,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('reflections', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('visibility', sa.String(length=20),
+                                      server_default='private', nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('reflections', schema=None) as batch_op:
+        batch_op.drop_column('visibility')

@@ -105,18 +105,23 @@ def test_notes_and_sign_off(client: FlaskClient, login_as) -> None:
     assert membership.signed_off_at is not None and membership.signed_off_by == facilitator.id
 
 
-def test_facilitator_reads_reflections_of_their_learners(client: FlaskClient, login_as) -> None:
+def test_facilitator_reads_the_reflections_their_learners_shared(client: FlaskClient,
+                                                                  login_as) -> None:
     from lms.courses import services as courses
+    from lms.courses.models import FACILITATORS
 
     facilitator = login_as(Role.FACILITATOR)
     learner = make_user(name="Ana")
     make_cohort(facilitators=[facilitator], members=[learner], slug="wb")
     course = courses.get_course(COURSE)
-    lesson = course.lessons[0]
-    courses.save_reflection(learner.id, course, lesson, lesson.reflection_ids[0],
-                            "Our budget is not published <yet>")
+    first, second = course.lessons[0], course.lessons[1]
+    courses.save_reflection(learner.id, course, first, first.reflection_ids[0],
+                            "Our budget is not published <yet>", FACILITATORS)
+    courses.save_reflection(learner.id, course, second, second.reflection_ids[0],
+                            "Kept to myself")
     page = client.get(f"/cohorts/wb/learners/{learner.id}").text
     assert "Our budget is not published &lt;yet&gt;" in page
+    assert "Kept to myself" not in page
 
 
 def test_closing_records_graduates(client: FlaskClient, login_as) -> None:

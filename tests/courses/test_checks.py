@@ -50,6 +50,17 @@ CASES = [
     ("missing translation", {"fr__first_md": None},
      f"{YML}:9: warning [missing-translation] lesson 'first' has no fr version (fr/first.md): "
      "learners will see the en one"),
+    ("reflections default not a choice", {"course_yml": COURSE_YML + "reflections:\n"
+                                          "  default_visibility: public\n"},
+     f"{YML}:10: error [reflections] default_visibility must be one of private, facilitators, "
+     "not 'public'"),
+    ("reflections misspelt key", {"course_yml": COURSE_YML + "reflections:\n"
+                                  "  default_visibilty: private\n"},
+     f"{YML}:10: error [unknown-key] unknown key 'default_visibilty' in reflections (did you "
+     "mean 'default_visibility'?)"),
+    ("reflections not a mapping", {"course_yml": COURSE_YML + "reflections: private\n"},
+     f"{YML}:10: error [reflections] reflections must be a mapping like "
+     "{default_visibility: private}"),
     # front matter
     ("no front matter", {"en__first_md": LESSON.split("---\n", 2)[2]},
      f"{EN}:1: error [front-matter] missing front matter: the file must start with a '---' line, "
@@ -135,6 +146,15 @@ CASES = [
 def test_each_rule_reports_its_exact_message(tmp_path: Path, rule: str, files: dict,
                                              expected: str) -> None:
     assert expected in problems(tmp_path, **files)
+
+
+@pytest.mark.parametrize(("setting", "default"), [
+    ("", "private"), ("reflections:\n  default_visibility: private\n", "private"),
+    ("reflections: {default_visibility: facilitators}\n", "facilitators")])
+def test_reflections_default_comes_from_course_yml(tmp_path: Path, setting: str,
+                                                   default: str) -> None:
+    catalogue = check_and_load(write_course(tmp_path, {"course.yml": COURSE_YML + setting}))
+    assert catalogue.problems == [] and catalogue.courses["demo"].reflection_default == default
 
 
 def test_a_broken_course_is_not_served(tmp_path: Path) -> None:

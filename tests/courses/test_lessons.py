@@ -160,8 +160,9 @@ def test_reflection_is_saved_edited_and_never_rendered_as_html(client: FlaskClie
                                                                login_as) -> None:
     user = login_as()
     url = "/courses/demo/first/reflection/think"
-    client.post(url, data={"text": "First <script>alert(1)</script> draft"})
-    client.post(url, data={"text": "Second <b>draft</b>"})
+    client.post(url, data={"text": "First <script>alert(1)</script> draft",
+                           "visibility": "private"})
+    client.post(url, data={"text": "Second <b>draft</b>", "visibility": "private"})
     page = client.get(LESSON_URL).text
     assert "Second &lt;b&gt;draft&lt;/b&gt;" in page and "<b>draft</b>" not in page
     rows = db.session.scalars(select(Reflection.text).where(Reflection.user_id == user.id)).all()
@@ -170,14 +171,16 @@ def test_reflection_is_saved_edited_and_never_rendered_as_html(client: FlaskClie
 
 def test_empty_reflection_is_refused(client: FlaskClient, login_as) -> None:
     login_as()
-    response = client.post("/courses/demo/first/reflection/think", data={"text": "   "})
+    response = client.post("/courses/demo/first/reflection/think", data={"text": "   ",
+                                                                         "visibility": "private"})
     assert response.status_code == 400
     assert "Write your reflection before saving it." in response.text
 
 
 def test_reflections_are_private(client: FlaskClient, login_as, app) -> None:
     login_as()
-    client.post("/courses/demo/first/reflection/think", data={"text": "My private thought"})
+    client.post("/courses/demo/first/reflection/think",
+                data={"text": "My private thought", "visibility": "facilitators"})
     other = app.test_client()
     from tests.factories import make_user
 

@@ -29,7 +29,7 @@ from lms.certificates import services as certificates
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, FacilitatorNote
 from lms.courses import services as courses
-from lms.courses.models import LessonProgress, QuizAttempt, Reflection
+from lms.courses.models import FACILITATORS, LessonProgress, QuizAttempt, Reflection
 from lms.extensions import db
 from tests.alumni.helpers import make_graduate
 from tests.cohorts.helpers import COURSE, make_cohort
@@ -45,7 +45,9 @@ NO_WRONG_OBJECT = {
     "cohorts.close": "admins manage every cohort",
 }
 # What only some may read, and who they are.
-SECRETS = {"Secret reflection of Ana": {"ana", "fac_a", "admin"},
+# Ana keeps one reflection private and shares the other with her cohort's facilitators
+# (admins read shared reflections only of the cohorts they run).
+SECRETS = {"Secret reflection of Ana": {"ana"}, "Shared reflection of Ana": {"ana", "fac_a"},
            "Private note about Ana": {"fac_a", "admin"}, "1789": {"ana"},
            "Private words for Lia": {"lia", "leo"}, "Hana Hidden": {"hana", "admin"},
            "Hidden headline": {"hana"}, "Private outcome of Lia": {"lia", "fac_a", "admin"}}
@@ -81,6 +83,9 @@ def world(app: Flask) -> World:
     lesson, quiz = course.lessons[1], "founding-year"
     courses.save_reflection(users["ana"].id, course, course.lessons[0],
                             course.lessons[0].reflection_ids[0], "Secret reflection of Ana")
+    courses.save_reflection(users["ana"].id, course, course.lessons[2],
+                            course.lessons[2].reflection_ids[0], "Shared reflection of Ana",
+                            FACILITATORS)
     courses.answer_quiz(users["ana"].id, course, lesson, quiz, [], "1789", "0")
     cohorts.add_note(cohort_a, users["ana"].id, users["fac_a"], "Private note about Ana")
     certificate = {name: codes.display(certificates.issue(users[name], course, cohort=None,
@@ -286,7 +291,7 @@ def test_my_learning_records_stay_mine(app: Flask, world: World) -> None:
 
     before = anas()
     ben.post(f"/courses/{COURSE}/what-open-government-means/reflection/your-administration",
-             data={"text": "A reflection by Ben"})
+             data={"text": "A reflection by Ben", "visibility": "facilitators"})
     ben.post(f"/courses/{COURSE}/how-ogp-works/quiz/founding-year",
              data={"answer": "2011", "attempt": "0"})
     ben.post(f"/courses/{COURSE}/what-open-government-means/done")

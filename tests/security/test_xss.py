@@ -27,6 +27,7 @@ from lms.certificates import services as certificates
 from lms.certificates.models import Certificate
 from lms.cohorts import services as cohorts
 from lms.courses import services as courses
+from lms.courses.models import FACILITATORS
 from lms.extensions import db
 from tests.alumni.helpers import make_graduate
 from tests.browser.conftest import (  # noqa: F401 - browser and live_server are fixtures
@@ -141,8 +142,8 @@ def test_people_and_their_learning_records(app: Flask, payloads: list[Payload]) 
         as_learner, as_facilitator = signed_in(app, learner), signed_in(app, facilitator)
         set_account(as_learner, payload)
         set_account(as_facilitator, payload)
-        posted(as_learner, lesson_url + f"reflection/{REFLECTION[1]}", {"text": payload.text},
-               shown=[payload.marker])
+        posted(as_learner, lesson_url + f"reflection/{REFLECTION[1]}",
+               {"text": payload.text, "visibility": "facilitators"}, shown=[payload.marker])
         posted(as_learner, quiz_url + f"quiz/{TEXT_QUIZ[1]}",
                {"answer": payload.text, "attempt": "0"}, shown=[payload.marker])
         posted(as_facilitator, f"/cohorts/wb/learners/{learner.id}", {"text": payload.text},
@@ -483,7 +484,8 @@ def test_nothing_runs_in_chromium(app: Flask, request: pytest.FixtureRequest) ->
     course = courses.get_course(COURSE)
     lesson = course.lesson(REFLECTION[0])
     for payload, learner in zip(PAYLOADS, learners, strict=True):
-        courses.save_reflection(learner.id, course, lesson, REFLECTION[1], payload.text)
+        courses.save_reflection(learner.id, course, lesson, REFLECTION[1], payload.text,
+                                FACILITATORS)  # shared, so the facilitator's page shows it
         cohorts.add_note(cohort, learner.id, facilitator, payload.text)
     graduates = [make_graduate(name=payload.text, headline=payload.text,
                                organisation=payload.text) for payload in PAYLOADS]
