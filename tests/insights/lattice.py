@@ -1,0 +1,80 @@
+"""A programme of twelve cohorts of 1 to 12 learners, for the differencing attack
+(tests/insights/test_attack.py): every size a "fewer than 5" rule has to protect and the
+sizes around it, spread over regions, themes and months, run by three facilitators (one
+cohort shared by two), with completions, recent activity, self-assessments and stories.
+
+Cohort n (1..12) has n members, who joined in month n % 4 of 2025; the first n // 2 of them
+completed the course, the next n // 3 were active in the last 30 days; members of cohorts
+2, 3, 6, 7, 9 and 12 answered the self-assessment before and after (ratings vary with the
+learner's position); members of cohorts 4, 5, 9 and 11 wrote a story each (some verified).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from lms.accounts.models import Role, User
+from lms.alumni.models import OutcomeStory
+from lms.cohorts.models import Cohort, Membership
+from lms.db import utcnow
+from lms.extensions import db
+from tests.cohorts.helpers import make_cohort
+from tests.factories import make_user
+from tests.insights.helpers import STATEMENTS, _assess, _finish, _open, at
+
+FOCUS = ("western-balkans", "climate-action", "francophone-africa", "justice",
+         "western-balkans", "anti-corruption", "eastern-partnership", "climate-action",
+         "western-balkans", "justice", "francophone-africa", "anti-corruption")
+ASSESSED = (2, 3, 6, 7, 9, 12)
+STORY_COHORTS = (4, 5, 9, 11)
+STORY_THEMES = ("anti-corruption", "justice", "climate-action")
+STORY_COUNTRIES = ("AL", "SN", "RS", "FR")
+
+
+@dataclass
+class Lattice:
+    admin: User
+    facilitators: list[User]
+    cohorts: list[Cohort]
+
+
+def make_lattice() -> Lattice:
+    """The twelve cohorts above, committed."""
+    now = utcnow()
+    admin = make_user(Role.ADMIN, name="Ada Admin")
+    facilitators = [make_user(Role.FACILITATOR, name=f"Facilitator {n}") for n in range(3)]
+    cohorts = []
+    for size in range(1, 13):
+        members = [make_user(name=f"Learner {size}-{n}") for n in range(size)]
+        runners = [facilitators[(size - 1) // 4]] + ([facilitators[2]] if size == 6 else [])
+        cohort = make_cohort(facilitators=runners, members=members, name=f"Cohort of {size}",
+                             slug=f"size-{size:02d}", focus=FOCUS[size - 1])
+        cohorts.append(cohort)
+        joined = at(f"2025-{size % 4 + 1:02d}-05", 9)
+        for position, member in enumerate(members):
+            db.session.execute(update(Membership).where(Membership.user_id == member.id)
+                               .values(joined_at=joined))
+            if position < size // 2:
+                _finish(member, 7, joined + timedelta(days=3 + 4 * position))
+            elif position < size // 2 + size // 3:
+                _open(member, 0, now - timedelta(days=2))
+            if size in ASSESSED:
+                before = tuple(1 + (position + index) % 3 for index in range(len(STATEMENTS)))
+                after = tuple(min(5, rating + 1 + (position * size + index) % 3)
+                              for index, rating in enumerate(before))
+                _assess(member, "before", before, at("2025-01-02"))
+                _assess(member, "after", after, at("2025-06-02"))
+            if size in STORY_COHORTS:
+                db.session.add(OutcomeStory(
+                    user_id=member.id, what_changed="A register was opened.",
+                    who_changed="Ministry", happened_on=date(2025, 7, 1),
+                    contribution="I drafted it.",
+                    theme=STORY_THEMES[(position + size) % 3],
+                    country=STORY_COUNTRIES[(position * 3 + size) % 4],
+                    verified_at=now if position % 2 == 0 else None,
+                    verified_by=admin.id if position % 2 == 0 else None))
+    db.session.commit()
+    return Lattice(admin, facilitators, cohorts)
