@@ -1,6 +1,7 @@
-"""The dashboard's tables, built from the aggregate queries' rows with the fewer-than-5 rule
-applied (lms/insights/privacy.py): participation by cohort, region, theme and month,
-self-assessment shifts per statement, and outcome stories by theme and country."""
+"""The dashboard's tables, built from the aggregate queries' rows and published as
+lms/insights/privacy.py says (counts rounded to 5, "fewer than 5", coarse rates and means):
+participation by cohort, region, theme and month, self-assessment shifts per statement, and
+outcome stories by theme and country."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from lms.cohorts.models import Cohort
 from lms.courses.content import Course
 from lms.i18n import country_name
 from lms.insights import queries
-from lms.insights.privacy import Figure, protect, withheld, withhold_complement
+from lms.insights.privacy import (
+    Figure,
+    difference,
+    protect,
+    protect_count,
+    protect_mean,
+    protect_rate,
+)
 from lms.insights.tables import (
     BARS,
     CHANGE,
@@ -45,36 +53,17 @@ def _participation_columns() -> list[Column]:
 
 
 def participation_figures(counts: queries.Participation | None) -> dict[str, Figure]:
-    """A group's four participation figures, each protected by the number of people behind it."""
+    """A group's four participation figures, as published (privacy.py)."""
     if counts is None:
         counts = queries.Participation("", "", 0, 0, 0, 0, 0, 0, None)
-    rate = 100 * counts.completers / counts.enrolments if counts.enrolments else None
-    return {"enrolments": protect(counts.enrolments, counts.people),
-            "active": protect(counts.active, counts.active_people),
-            "completion": protect(rate, counts.people),
+    return {"enrolments": protect_count(counts.enrolments, counts.people),
+            "active": protect_count(counts.active, counts.active_people),
+            "completion": protect_rate(counts.completers, counts.enrolments, counts.people),
             "median_days": protect(counts.median_days, counts.completer_people)}
 
 
-def protect_groups(rows: list[Row], sizes: Mapping[str, Sequence[int]],
-                   linked: Mapping[str, tuple[str, ...]] | None = None) -> list[Row]:
-    """Withhold, column by column, what would let a reader find a lone small group by
-    subtracting the others from the total; `linked` columns are withheld with their column
-    (a completion rate would give the size of a withheld group away)."""
-    hidden: list[set[str]] = [set() for _ in rows]
-    for column, column_sizes in sizes.items():
-        for index in withhold_complement([row.figures[column] for row in rows], column_sizes):
-            hidden[index].update((column, *(linked or {}).get(column, ())))
-    return [replace(row, figures={key: withheld(figure) if key in hidden[index] else figure
-                                  for key, figure in row.figures.items()})
-            for index, row in enumerate(rows)]
-
-
 def _participation_rows(keyed: Iterable[tuple[str, str, queries.Participation]]) -> list[Row]:
-    groups = list(keyed)
-    rows = [Row(key, label, participation_figures(counts)) for key, label, counts in groups]
-    return protect_groups(rows, {"enrolments": [counts.people for _, _, counts in groups],
-                                 "active": [counts.active_people for _, _, counts in groups]},
-                          {"enrolments": ("completion", "median_days")})
+    return [Row(key, label, participation_figures(counts)) for key, label, counts in keyed]
 
 
 def _ordered(codes: Iterable[str], known: Mapping[str, object]) -> list[str]:
@@ -92,7 +81,6 @@ def participation_tables(counts: Sequence[queries.Participation],
     cohort_rows = _participation_rows(
         (cohort.slug, cohort.name, by[(queries.COHORT, str(cohort.id))]) for cohort in cohorts
         if (queries.COHORT, str(cohort.id)) in by)
-    # Regions and themes together split the total: protected as one list, shown as two.
     regions = _ordered((row.key for row in counts if row.dimension == queries.REGION), REGIONS)
     themes = _ordered((row.key for row in counts if row.dimension == queries.THEME), THEMES)
     focus_rows = _participation_rows(
@@ -141,13 +129,13 @@ def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
         for statement in assessment.statements:
             shift = found.get(statement.statement_id)
             respondents = shift.respondents if shift else 0
+            before = protect_mean(shift.before if shift else None, respondents)
+            after = protect_mean(shift.after if shift else None, respondents)
             rows.append(Row(statement.statement_id,
                             statement.text(language, assessment.default_language), {
-                                "respondents": protect(respondents, respondents),
-                                "before": protect(shift.before if shift else None, respondents),
-                                "after": protect(shift.after if shift else None, respondents),
-                                "change": protect(shift.change if shift else None, respondents),
-                            }))
+                                "respondents": protect_count(respondents, respondents),
+                                "before": before, "after": after,
+                                "change": difference(after, before)}))
         title = course.title(language)
         tables.append(Table(
             SHIFTS_PREFIX + course.course_id,
@@ -167,15 +155,12 @@ def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
 def _story_figures(counts: queries.StoryCounts | None) -> dict[str, Figure]:
     if counts is None:
         counts = queries.StoryCounts("", "", 0, 0, 0, 0)
-    return {"stories": protect(counts.stories, counts.authors),
-            "verified": protect(counts.verified, counts.verified_authors)}
+    return {"stories": protect_count(counts.stories, counts.authors),
+            "verified": protect_count(counts.verified, counts.verified_authors)}
 
 
 def _story_rows(groups: list[tuple[str, str, queries.StoryCounts]]) -> list[Row]:
-    rows = [Row(key, label, _story_figures(counts)) for key, label, counts in groups]
-    return protect_groups(rows, {"stories": [counts.authors for _, _, counts in groups],
-                                 "verified": [counts.verified_authors
-                                              for _, _, counts in groups]})
+    return [Row(key, label, _story_figures(counts)) for key, label, counts in groups]
 
 
 def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figure], list[Table]]:

@@ -1,35 +1,47 @@
-"""Small numbers protect people: the one place where the "fewer than 5" rule is applied.
+"""Small numbers protect people: the one place where the figures the dashboard, its CSVs and
+the PDF report publish are made safe to combine.
 
-Every figure the dashboard, its CSVs and the PDF report show is a `Figure`: a value together
-with the number of distinct people it describes. A figure about fewer than `MIN_PEOPLE` people
-is shown as "fewer than 5" (and no bar is drawn for it).
+Every figure is a `Figure`: a published value together with the number of distinct people it
+describes. A figure about fewer than `MIN_PEOPLE` people reads "fewer than 5" (no bar, no
+value at all). That alone is not enough: a total minus the groups shown, or one table minus
+another, gives a hidden group back. So, as statistical offices publish:
 
-Differencing: the page prints totals (the figures at the top) next to lists of groups (by
-cohort, region and theme, month, country). When exactly one group of a list is under 5, a reader
-could subtract the others from the total and find it; so one more group, the smallest of the
-others, is withheld too ("not shown"). Lists never carry a total row of their own.
+- every count (enrolments, active learners, respondents, stories) is rounded to the nearest 5,
+  totals too, each on its own: a sum or difference of published counts is a multiple of 5 and
+  only says a hidden group is somewhere between 0 and 4, as its label does;
+- a rate is given only for a group of 5 or more people and rounded to the nearest 10 points
+  (20 for a group published as 5: with 5 to 7 people, a finer rate would tell which size it
+  is, and so undo the rounding);
+- a mean rating is given only for 5 or more respondents and rounded to the nearest half point
+  (with 5 respondents or more a half point spans more than one whole sum of ratings, so a mean
+  never pins a group's size or sum); a mean change is the difference of the published means;
+- a median is given only over 5 or more people (an order statistic: it adds up to nothing).
+
+The unrounded numbers never leave this module: a hidden figure carries no value at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass
 
 from flask_babel import gettext
 
 MIN_PEOPLE = 5
+ROUND_TO = 5  # counts are published to the nearest multiple of this
+RATE_STEP = 10.0  # percentage points
+SMALL_RATE_STEP = 20.0  # for a group published as ROUND_TO (5 to 7 people)
+MEAN_STEP = 0.5  # rating points
 SHOWN = "shown"
 FEWER = "fewer"  # about fewer than MIN_PEOPLE people
-WITHHELD = "withheld"  # large enough, but would reveal a small group by subtraction
 # What CSV files say in place of a number, whatever the page language (a stable marker).
 CSV_FEWER = "fewer than 5"
-CSV_WITHHELD = "not shown"
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A number and how many distinct people it is about; `value` is None when there is
-    nothing to compute (no completer: no median)."""
+    """A published number and how many distinct people it is about; `value` is None when
+    there is nothing to publish (hidden, or no completer: no median)."""
 
     value: float | None
     people: int
@@ -40,30 +52,53 @@ class Figure:
         return self.state == SHOWN and self.value is not None
 
 
+def _nearest(value: float, step: float) -> float:
+    """`value` to the nearest multiple of `step`, halves up (the same on every platform)."""
+    return step * math.floor(value / step + 0.5 + 1e-9)
+
+
+def rounded_count(count: int) -> int:
+    """A count as published: to the nearest 5 (5 to 7 read 5, 8 to 12 read 10)."""
+    return int(_nearest(count, ROUND_TO))
+
+
+def hidden(people: int) -> Figure:
+    """A figure about fewer than MIN_PEOPLE people: no value."""
+    return Figure(None, people, FEWER)
+
+
 def protect(value: float | None, people: int) -> Figure:
-    """The figure, marked "fewer than 5" when it is about fewer than MIN_PEOPLE people."""
-    return Figure(value, people, SHOWN if people >= MIN_PEOPLE else FEWER)
+    """A figure that cannot be added up (a median): as is, or "fewer than 5"."""
+    return Figure(value, people) if people >= MIN_PEOPLE else hidden(people)
 
 
-def withhold_complement(figures: Sequence[Figure], sizes: Sequence[int]) -> set[int]:
-    """Positions to withhold so that no single small group can be found by subtraction.
-
-    `figures` are one column of a list of groups whose total is printed elsewhere; `sizes` are
-    the groups' true sizes (to pick the smallest other one). When exactly one figure is
-    "fewer than 5", the smallest shown one is withheld as well.
-    """
-    small = [index for index, figure in enumerate(figures) if figure.state == FEWER]
-    if len(small) != 1:
-        return set()
-    others = [index for index, figure in enumerate(figures) if figure.state == SHOWN]
-    if not others:
-        return set()
-    return {min(others, key=lambda index: (sizes[index], index))}
+def protect_count(count: int, people: int) -> Figure:
+    """A count, rounded to the nearest 5, or "fewer than 5" when about fewer than 5 people."""
+    return Figure(rounded_count(count), people) if people >= MIN_PEOPLE else hidden(people)
 
 
-def withheld(figure: Figure) -> Figure:
-    """The same figure, withheld (complementary suppression)."""
-    return figure if figure.state == FEWER else replace(figure, state=WITHHELD)
+def protect_rate(part: int, whole: int, people: int) -> Figure:
+    """`part` out of `whole` in percent, to the nearest 10 points (20 for a group published
+    as 5), or "fewer than 5"."""
+    if people < MIN_PEOPLE or whole <= 0:
+        return hidden(people)
+    step = SMALL_RATE_STEP if rounded_count(whole) <= ROUND_TO else RATE_STEP
+    return Figure(_nearest(100 * part / whole, step), people)
+
+
+def protect_mean(mean: float | None, people: int) -> Figure:
+    """A mean rating, to the nearest half point, or "fewer than 5"."""
+    if mean is None:
+        return Figure(None, people) if people >= MIN_PEOPLE else hidden(people)
+    return Figure(_nearest(mean, MEAN_STEP), people) if people >= MIN_PEOPLE \
+        else hidden(people)
+
+
+def difference(after: Figure, before: Figure) -> Figure:
+    """The change between two published means: worked out from what is published only."""
+    if not (after.shown and before.shown):
+        return Figure(None, after.people, after.state)
+    return Figure((after.value or 0.0) - (before.value or 0.0), after.people)
 
 
 def fewer_label() -> str:
@@ -71,20 +106,24 @@ def fewer_label() -> str:
     return gettext("fewer than 5")
 
 
-def withheld_label() -> str:
-    """What a page says in place of a withheld figure."""
-    return gettext("not shown")
+def method_note() -> str:
+    """The publishing method in one short paragraph, for the page, the CSV files and the
+    report."""
+    return gettext(
+        "Small numbers protect people. Every count is rounded to the nearest 5, totals too, "
+        "and a count about fewer than 5 people reads “fewer than 5”: so groups may not add up "
+        "exactly to the overall figures, and no sum or difference of figures, here or in the CSV "
+        "files, gives the number of a smaller group. Rates and mean ratings are given only "
+        "for groups of 5 people or more, and rounded (rates to the nearest 10 points, or 20 "
+        "for a group shown as 5; means to the nearest half point), so that they cannot be "
+        "multiplied back into exact counts or sums of ratings.")
 
 
 def label_for(figure: Figure) -> str | None:
     """The page's words for a figure that is not shown as a number, else None."""
-    if figure.state == FEWER:
-        return fewer_label()
-    if figure.state == WITHHELD:
-        return withheld_label()
-    return None
+    return fewer_label() if figure.state == FEWER else None
 
 
 def csv_marker(figure: Figure) -> str | None:
     """The CSV's words for a figure that is not shown as a number, else None."""
-    return {FEWER: CSV_FEWER, WITHHELD: CSV_WITHHELD}.get(figure.state)
+    return CSV_FEWER if figure.state == FEWER else None

@@ -4,10 +4,10 @@ It reads every figure a viewer can see (the dashboard of each filter, every CSV 
 filter, the PDF report's figures of each of their cohorts), turns each into the range of
 true values it allows (an exact number is a range of one; a count rounded to the nearest 5
 is 2 either side; a rate or a mean gives a range of counts or sums of ratings with the
-group's size), and then tries sums and differences: each figure minus (or plus) the sum of
-any small subset of the figures of another table of the same measure, or of all but one or
-two of them. A hidden figure is recovered when such a combination, true for the real data,
-leaves exactly one value possible for it.
+group's size), and then tries sums and differences two ways: as the numbers read (a published
+count minus or plus the sum of any subset of a table's counts of the same measure, which
+must never equal a hidden count), and as ranges (a total minus every other group of a table
+that splits it, which must never leave a single value possible for a hidden group).
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ import csv
 import io
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
 
 FEWER = ("fewer than 5", "not shown")
-SMALL = 3  # subsets of up to this many figures, and all but up to this many minus one
+COUNT_MEASURES = ("enrolments", "active", "respondents", "stories", "verified")
 # What a hidden figure can be, once labelled "fewer than 5" (its group has 1 to 4 people).
 HIDDEN_RANGE = {"enrolments": (1, 4), "active": (0, 4), "completers": (0, 4),
                 "respondents": (1, 4), "before": (1, 20), "after": (1, 20),
@@ -38,6 +36,7 @@ class Figure:
     lo: int
     hi: int
     hidden: bool
+    published: float = 0.0  # the number as it reads (0 when hidden)
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,8 @@ def ranges(cells: list[Cell]) -> list[Figure]:
         kind = cell.measure.split(":")[0]
         if cell.text in FEWER or cell.size_text in FEWER:
             low, high = HIDDEN_RANGE[kind]
+            if "not shown" in (cell.text, cell.size_text):  # withheld, though about 5 or more
+                low, high = 0, 10**6
             figures.append(Figure(cell.measure, cell.table, cell.row, cell.truth, low, high,
                                   True))
             continue
@@ -91,64 +92,58 @@ def ranges(cells: list[Cell]) -> list[Figure]:
                 low = max(1.0, value - step / 2) * size_low
                 high = min(5.0, value + step / 2) * size_high
         figures.append(Figure(cell.measure, cell.table, cell.row, cell.truth,
-                              math.ceil(low - 1e-9), math.floor(high + 1e-9), False))
+                              math.ceil(low - 1e-9), math.floor(high + 1e-9), False,
+                              value if not cell.size_text else value * size))
     return figures
 
 
-@dataclass(frozen=True)
-class Combination:
-    truth: int
-    lo: int
-    hi: int
-    members: frozenset[int]
+def _subset_sums(values: list[int]) -> set[int]:
+    sums = {0}
+    for value in values:
+        sums |= {total + value for total in sums}
+    return sums
 
 
-def _combinations(indexes: list[int], figures: list[Figure]) -> list[Combination]:
-    sizes = set(range(1, min(SMALL, len(indexes)) + 1))
-    sizes |= {size for size in range(len(indexes) - SMALL + 1, len(indexes) + 1) if size > 0}
-    found = []
-    for size in sorted(sizes):
-        for chosen in combinations(indexes, size):
-            found.append(Combination(sum(figures[i].truth for i in chosen),
-                                     sum(figures[i].lo for i in chosen),
-                                     sum(figures[i].hi for i in chosen), frozenset(chosen)))
-    return found
-
-
-def attack(figures: list[Figure], tables: dict[str, list[int]]) -> list[str]:
-    """Every hidden figure that some sum or difference pins to its true value."""
-    by_truth: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for index, figure in enumerate(figures):
-        by_truth[(figure.measure, figure.truth)].append(index)
-    hidden = defaultdict(list)
-    for index, figure in enumerate(figures):
-        if figure.hidden:
-            hidden[figure.measure].append(index)
+def naive(figures: list[Figure], tables: dict[str, list[int]]) -> list[str]:
+    """Hidden counts equal to a published count minus (or plus) the sum of any subset of the
+    published counts of a table of the same measure, taking the numbers as they read."""
+    counts = [index for index, figure in enumerate(figures)
+              if figure.measure.split(":")[0] in COUNT_MEASURES]
     leaks = []
     for name, indexes in tables.items():
-        measure = figures[indexes[0]].measure
-        for combo in _combinations(indexes, figures):
-            for target in hidden[measure]:
-                if target in combo.members:
-                    continue
-                secret = figures[target]
-                found = []
-                # secret = other - combination, secret = combination - other, secret = combination
-                for other in by_truth.get((measure, combo.truth + secret.truth), ()):
-                    found.append((other, figures[other].lo - combo.hi,
-                                  figures[other].hi - combo.lo))
-                for other in by_truth.get((measure, combo.truth - secret.truth), ()):
-                    found.append((other, combo.lo - figures[other].hi,
-                                  combo.hi - figures[other].lo))
-                if combo.truth == secret.truth:
-                    found.append((-1, combo.lo, combo.hi))
-                for other, low, high in found:
-                    if other == target or other in combo.members:
-                        continue
-                    if max(low, secret.lo) == min(high, secret.hi) == secret.truth:
-                        leaks.append(f"{secret.table} {secret.row} {measure} = "
-                                     f"{secret.truth}: from {name} {sorted(combo.members)}"
-                                     f" and {figures[other].table if other >= 0 else '-'}")
+        shown = [figures[i] for i in indexes if not figures[i].hidden and i in set(counts)]
+        if not shown:
+            continue
+        measure = shown[0].measure
+        sums = _subset_sums([int(figure.published) for figure in shown]) - {0}
+        others = {int(figure.published) for figure in figures
+                  if figure.measure == measure and not figure.hidden}
+        found = sums | {other - total for other in others for total in sums} \
+            | {total - other for other in others for total in sums}
+        leaks += [f"{figure.table} {figure.row} {measure} = {figure.truth}: from {name}"
+                  for figure in figures if figure.measure == measure and figure.hidden
+                  and figure.truth >= 1 and figure.truth in found]
+    return leaks
+
+
+def intervals(figures: list[Figure], partitions: list[tuple[list[int], list[int]]]) -> list[str]:
+    """Hidden figures pinned to one value by a total minus the other groups of a partition
+    of it, knowing how each figure is rounded (the ranges above)."""
+    leaks = []
+    for members, totals in partitions:
+        for target in members:
+            secret = figures[target]
+            if not secret.hidden:
+                continue
+            others = [figures[i] for i in members if i != target]
+            low_rest, high_rest = sum(f.lo for f in others), sum(f.hi for f in others)
+            for total in totals:
+                low = max(secret.lo, figures[total].lo - high_rest)
+                high = min(secret.hi, figures[total].hi - low_rest)
+                if low == high == secret.truth:
+                    leaks.append(f"{secret.table} {secret.row} {secret.measure} = "
+                                 f"{secret.truth}: {figures[total].table} minus "
+                                 f"{[(f.table, f.row) for f in others]}")
     return leaks
 
 

@@ -14,7 +14,16 @@ from flask.testing import FlaskClient
 from lms.accounts.models import User
 from lms.db import utcnow
 from lms.insights import queries, report, services
-from tests.insights.attack import Cell, attack, csv_rows, headline_cells, ranges
+from tests.insights.attack import (
+    FEWER,
+    Cell,
+    csv_rows,
+    headline_cells,
+    intervals,
+    naive,
+    number,
+    ranges,
+)
 from tests.insights.helpers import sign_in
 from tests.insights.lattice import Lattice, make_lattice
 
@@ -118,7 +127,7 @@ def _everything(client: FlaskClient, app: Flask, user: User) -> list[Cell]:
 
 
 def _tables(cells: list[Cell], lattice: Lattice) -> dict[str, list[int]]:
-    """Groups of figures of one measure whose sum an attacker would try: each table of each
+    """Groups of figures of one measure whose sums an attacker would try: each table of each
     view, regions and themes together, the same row across the one-cohort views, and the
     cohorts of each region or theme (a cohort's focus is public)."""
     focus = {cohort.slug: cohort.focus for cohort in lattice.cohorts}
@@ -128,20 +137,68 @@ def _tables(cells: list[Cell], lattice: Lattice) -> dict[str, list[int]]:
         tables[f"{cell.table}|{cell.measure}"].append(index)
         if slug in ("regions", "themes"):
             tables[f"{view}|focus|{cell.measure}"].append(index)
-        if view in focus and not view.startswith("report"):
+        if view in focus and slug != "headline":
             tables[f"across|{slug}|{cell.row}|{cell.measure}"].append(index)
         if view == "all" and slug == "cohorts":
             tables[f"focus:{focus[cell.row]}|{cell.measure}"].append(index)
     return dict(tables)
 
 
+def _partitions(cells: list[Cell], tables: dict[str, list[int]],
+                lattice: Lattice) -> list[tuple[list[int], list[int]]]:
+    """Each table that splits a figure the viewer also sees, with that figure (its total)."""
+    at = {(cell.table, cell.row, cell.measure): index for index, cell in enumerate(cells)}
+    focus = {cohort.slug: cohort.focus for cohort in lattice.cohorts}
+    found = []
+    for name, members in tables.items():
+        parts = name.split("|")
+        measure = parts[-1]
+        if parts[0] == "across":  # one row over the one-cohort views: that row for them all
+            totals = [at.get((f"all|{parts[1]}", parts[2], measure))]
+        elif parts[0].startswith("focus:"):  # the cohorts of a region or theme
+            code = parts[0].split(":", 1)[1]
+            totals = [at.get(("all|regions", code, measure)), at.get(("all|themes", code,
+                                                                      measure))]
+        elif parts[1] in ("cohorts", "focus", "months", "story-themes", "story-countries"):
+            view = parts[0]
+            totals = [at.get((f"{view}|headline", "", measure))]
+            if view in focus:  # a one-cohort view: its total is that cohort's figure too
+                totals += [at.get(("all|cohorts", view, measure)),
+                           at.get((f"report:{view}|headline", "", measure))]
+        else:
+            continue
+        found.append((members, [total for total in totals if total is not None]))
+    return found
+
+
+def _identities(cells: list[Cell], lattice: Lattice) -> dict[tuple[str, str], set[str]]:
+    """What each cohort's own figures read, wherever they appear (one value each)."""
+    slugs = {cohort.slug for cohort in lattice.cohorts}
+    read: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for cell in cells:
+        text = cell.text if cell.text in FEWER else str(number(cell.text))
+        view, slug = cell.table.split("|")
+        cohort = view.removeprefix("report:")
+        if cohort in slugs and (slug == "headline" or slug == "cohorts") \
+                and not cell.measure.startswith(("stories", "verified")):
+            read[(cohort, cell.measure)].add(text)
+        elif view == "all" and slug == "cohorts":
+            read[(cell.row, cell.measure)].add(text)
+    return read
+
+
 def _leaks(client: FlaskClient, app: Flask, lattice: Lattice, user: User) -> list[str]:
-    cells = _everything(client, app, user)
+    cells = [cell for cell in _everything(client, app, user) if cell.text]
     figures = ranges(cells)
-    assert len(figures) == len([cell for cell in cells if cell.text])
-    kept = [cell for cell in cells if cell.text]
+    assert len(figures) == len(cells)
     assert any(figure.hidden for figure in figures) and any(not f.hidden for f in figures)
-    return attack(figures, _tables(kept, lattice))
+    tables = _tables(cells, lattice)
+    partitions = _partitions(cells, tables, lattice)
+    assert any(len(members) > 3 and totals for members, totals in partitions)
+    # A cohort's figure reads the same on every page and in every file that shows it.
+    assert {key: texts for key, texts in _identities(cells, lattice).items()
+            if len(texts) > 1} == {}
+    return naive(figures, tables) + intervals(figures, partitions)
 
 
 def test_no_hidden_figure_can_be_worked_out_by_the_admin(client: FlaskClient, app: Flask,
