@@ -18,6 +18,7 @@ from lms.i18n import country_name
 from lms.insights import queries
 from lms.insights.privacy import (
     Figure,
+    audit_total,
     difference,
     protect,
     protect_count,
@@ -89,6 +90,13 @@ def participation_tables(counts: Sequence[queries.Participation],
     months = sorted(row.key for row in counts if row.dimension == queries.MONTH)
     month_rows = [_month_row(row, index) for index, row in enumerate(_participation_rows(
         (month, month, by[(queries.MONTH, month)]) for month in months))]
+    if len(cohorts) > 1:
+        # A scope of several cohorts: its totals are its own (one cohort's are also a row of
+        # a wider dashboard, so withholding them there would hide nothing).
+        for key, least in (("enrolments", 1), ("active", 0)):
+            total[key] = audit_total(total[key], [[row.figures[key] for row in rows] for rows
+                                                  in (cohort_rows, focus_rows, month_rows)],
+                                     least)
     cohort_note = (gettext("The chart shows the %(count)d most recent cohorts; the table lists "
                            "all %(total)d.", count=COHORT_CHART_LIMIT, total=len(cohort_rows))
                    if len(cohort_rows) > COHORT_CHART_LIMIT else "")
@@ -184,7 +192,13 @@ def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figur
                             total=len(country_rows))
                     if len(country_rows) > COUNTRY_CHART_LIMIT else "")
     stories = gettext("Outcome stories, with how many are verified in the table.")
-    return _story_figures(by.get((queries.ALL, ""))), [
+    total = _story_figures(by.get((queries.ALL, "")))
+    # A hidden group (fewer than 5 authors) may have written any number of stories.
+    for key, least in (("stories", 1), ("verified", 0)):
+        total[key] = audit_total(total[key], [[row.figures[key] for row in rows]
+                                              for rows in (theme_rows, country_rows)], least,
+                                 most=10**9)
+    return total, [
         Table("story-themes", gettext("Outcome stories by theme"), stories, gettext("Theme"),
               gettext("Code"), columns, theme_rows, BARS, "stories"),
         Table("story-countries", gettext("Outcome stories by country"), stories,

@@ -15,7 +15,13 @@ another, gives a hidden group back. So, as statistical offices publish:
 - a mean rating is given only for 5 or more respondents and rounded to the nearest half point
   (with 5 respondents or more a half point spans more than one whole sum of ratings, so a mean
   never pins a group's size or sum); a mean change is the difference of the published means;
-- a median is given only over 5 or more people (an order statistic: it adds up to nothing).
+- a median is given only over 5 or more people (an order statistic: it adds up to nothing);
+- rounding leaves each count 2 either side of its published value, and a hidden group is 0
+  to 4: when a total's top and its shown groups' bottoms would leave a hidden group a single
+  possible value (a total of 7 read as 5, a group of 5 and two of 1), the total is "not
+  shown" (`audit_total`). This covers a dashboard's total against its own tables; a single
+  cohort's total is also a row of the wider dashboard, so it is never withheld, and its
+  months or region are then left to the rounding alone.
 
 The unrounded numbers never leave this module: a hidden figure carries no value at all.
 """
@@ -23,6 +29,7 @@ The unrounded numbers never leave this module: a hidden figure carries no value 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext
@@ -34,8 +41,12 @@ SMALL_RATE_STEP = 20.0  # for a group published as ROUND_TO (5 to 7 people)
 MEAN_STEP = 0.5  # rating points
 SHOWN = "shown"
 FEWER = "fewer"  # about fewer than MIN_PEOPLE people
+WITHHELD = "withheld"  # a total that, with its groups, would give a hidden group away
 # What CSV files say in place of a number, whatever the page language (a stable marker).
 CSV_FEWER = "fewer than 5"
+CSV_WITHHELD = "not shown"
+SLACK = ROUND_TO // 2  # a published count is at most this far from the true one
+HIDDEN_MOST = MIN_PEOPLE - 1
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,37 @@ def difference(after: Figure, before: Figure) -> Figure:
     return Figure((after.value or 0.0) - (before.value or 0.0), after.people)
 
 
+def _bounds(figure: Figure) -> tuple[int, int]:
+    """What a reader knows of a shown count's true value."""
+    value = int(figure.value or 0)
+    return max(value - SLACK, MIN_PEOPLE), value + SLACK
+
+
+def pins(total: Figure, parts: Sequence[Figure], least: int, most: int = HIDDEN_MOST) -> bool:
+    """Whether `total` minus the groups `parts` it splits into leaves a hidden group a single
+    possible value (each hidden group counts `least` to `most`, each count is 2 either
+    side)."""
+    if not total.shown:
+        return False
+    hidden = sum(1 for part in parts if part.state != SHOWN)
+    if not hidden:
+        return False
+    low_total, high_total = _bounds(total)
+    shown = [_bounds(part) for part in parts if part.state == SHOWN]
+    # One hidden group, the others at their least (for its most) or at 4 (for its least).
+    highest = high_total - sum(low for low, _ in shown) - (hidden - 1) * least
+    lowest = low_total - sum(high for _, high in shown) - (hidden - 1) * most
+    return min(highest, most) <= max(lowest, least)
+
+
+def audit_total(total: Figure, partitions: Sequence[Sequence[Figure]], least: int,
+                most: int = HIDDEN_MOST) -> Figure:
+    """The total, withheld when any list of groups splitting it would pin a hidden group."""
+    if any(pins(total, parts, least, most) for parts in partitions):
+        return Figure(None, total.people, WITHHELD)
+    return total
+
+
 def fewer_label() -> str:
     """What a page says in place of a figure about fewer than 5 people."""
     return gettext("fewer than 5")
@@ -116,14 +158,17 @@ def method_note() -> str:
         "files, gives the number of a smaller group. Rates and mean ratings are given only "
         "for groups of 5 people or more, and rounded (rates to the nearest 10 points, or 20 "
         "for a group shown as 5; means to the nearest half point), so that they cannot be "
-        "multiplied back into exact counts or sums of ratings.")
+        "multiplied back into exact counts or sums of ratings. A total that would still give "
+        "a smaller group away reads “not shown”.")
 
 
 def label_for(figure: Figure) -> str | None:
     """The page's words for a figure that is not shown as a number, else None."""
-    return fewer_label() if figure.state == FEWER else None
+    if figure.state == FEWER:
+        return fewer_label()
+    return gettext("not shown") if figure.state == WITHHELD else None
 
 
 def csv_marker(figure: Figure) -> str | None:
     """The CSV's words for a figure that is not shown as a number, else None."""
-    return CSV_FEWER if figure.state == FEWER else None
+    return {FEWER: CSV_FEWER, WITHHELD: CSV_WITHHELD}.get(figure.state)

@@ -3,6 +3,8 @@ the nearest 5, "fewer than 5", coarse rates and means, and the same words in pag
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Flask
 from flask_babel import force_locale
 
@@ -70,3 +72,34 @@ def test_the_csv_ends_with_the_method(app: Flask) -> None:
     with app.test_request_context():
         lines = write_csv(table).splitlines()
         assert lines[1:3] == ["x,X,10", '"' + privacy.method_note() + '"']
+
+
+def test_a_total_that_would_pin_a_hidden_group_is_not_shown(app: Flask) -> None:
+    from lms.insights import breakdowns, queries
+
+    def month(key: str, people: int) -> queries.Participation:
+        return queries.Participation(queries.MONTH, key, people, people, 0, 0, 0, 0, None)
+
+    # 7 enrolments read 5, a month of 5 reads 5: the two other months (1 each) would be
+    # "at most 7 - 5 - 1 = 1" each, exactly. So the total is withheld.
+    rows = [queries.Participation(queries.ALL, "", 7, 7, 0, 0, 0, 0, None),
+            month("2026-01", 5), month("2026-02", 1), month("2026-03", 1)]
+    # A scope of two cohorts (their own rows left out here).
+    cohorts = [SimpleNamespace(id=-1, slug="a", name="A"), SimpleNamespace(id=-2, slug="b",
+                                                                           name="B")]
+    with app.test_request_context():
+        total, _ = breakdowns.participation_tables(rows, cohorts)  # type: ignore[arg-type]
+        assert total["enrolments"].state == privacy.WITHHELD and total["enrolments"].value is None
+        assert display(total["enrolments"], COUNT) == "not shown"
+        with force_locale("fr"):
+            assert display(total["enrolments"], COUNT) == "non affiché"
+        # With months of 5, 1 and 3 (9, read 10) a hidden month is 1 to 4: shown.
+        rows[0] = queries.Participation(queries.ALL, "", 9, 9, 0, 0, 0, 0, None)
+        rows[3] = month("2026-03", 3)
+        total, _ = breakdowns.participation_tables(rows, cohorts)  # type: ignore[arg-type]
+        assert total["enrolments"] == Figure(10, 9)
+    # The same arithmetic, plainly: 17 read 15, groups of 8 and 8 read 10: the third is 1.
+    assert privacy.pins(protect_count(17, 17), [protect_count(8, 8), protect_count(8, 8),
+                                                protect_count(1, 1)], least=1)
+    assert not privacy.pins(protect_count(17, 17), [protect_count(8, 8), protect_count(6, 6),
+                                                    protect_count(3, 3)], least=1)
