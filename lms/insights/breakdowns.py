@@ -67,6 +67,19 @@ def _participation_rows(keyed: Iterable[tuple[str, str, queries.Participation]])
     return [Row(key, label, participation_figures(counts)) for key, label, counts in keyed]
 
 
+def _audited(row: Row, parts: Sequence[queries.Participation],
+             tables: Sequence[Sequence[Row]] = ()) -> Row:
+    """The row, its counts withheld where they and the groups splitting them (`parts`, or
+    each of `tables`) would leave a hidden group a single possible value."""
+    splits = [[participation_figures(part) for part in parts]] if parts else []
+    splits += [[table_row.figures for table_row in table] for table in tables]
+    figures = dict(row.figures)
+    for key, least in (("enrolments", 1), ("active", 0)):
+        figures[key] = audit_total(figures[key], [[split[key] for split in figures_of]
+                                                  for figures_of in splits], least)
+    return replace(row, figures=figures)
+
+
 def _ordered(codes: Iterable[str], known: Mapping[str, object]) -> list[str]:
     """Codes in the fixed list's order, then any unknown ones."""
     present = set(codes)
@@ -92,11 +105,16 @@ def participation_tables(counts: Sequence[queries.Participation],
         (month, month, by[(queries.MONTH, month)]) for month in months))]
     if len(cohorts) > 1:
         # A scope of several cohorts: its totals are its own (one cohort's are also a row of
-        # a wider dashboard, so withholding them there would hide nothing).
-        for key, least in (("enrolments", 1), ("active", 0)):
-            total[key] = audit_total(total[key], [[row.figures[key] for row in rows] for rows
-                                                  in (cohort_rows, focus_rows, month_rows)],
-                                     least)
+        # a wider dashboard, so withholding them there would hide nothing). A region's or a
+        # theme's row is split by its cohorts' rows, a month's by each cohort's page.
+        focus_rows = [_audited(row, [by[(queries.COHORT, str(cohort.id))] for cohort in cohorts
+                                     if cohort.focus == row.key
+                                     and (queries.COHORT, str(cohort.id)) in by])
+                      for row in focus_rows]
+        month_rows = [_audited(row, [by[key] for key in (
+            (queries.COHORT_MONTH, f"{cohort.id}:{row.key}") for cohort in cohorts) if key in by])
+                      for row in month_rows]
+        total = _audited(Row("", "", total), [], [cohort_rows, focus_rows, month_rows]).figures
     cohort_note = (gettext("The chart shows the %(count)d most recent cohorts; the table lists "
                            "all %(total)d.", count=COHORT_CHART_LIMIT, total=len(cohort_rows))
                    if len(cohort_rows) > COHORT_CHART_LIMIT else "")

@@ -19,9 +19,12 @@ another, gives a hidden group back. So, as statistical offices publish:
 - rounding leaves each count 2 either side of its published value, and a hidden group is 0
   to 4: when a total's top and its shown groups' bottoms would leave a hidden group a single
   possible value (a total of 7 read as 5, a group of 5 and two of 1), the total is "not
-  shown" (`audit_total`). This covers a dashboard's total against its own tables; a single
-  cohort's total is also a row of the wider dashboard, so it is never withheld, and its
-  months or region are then left to the rounding alone.
+  shown" (`audit_total`). Audited: a dashboard of several cohorts' totals against each of its
+  tables, its regions' and themes' rows against their cohorts' rows, its months' rows
+  against each cohort's page. Not audited (left to the rounding alone): a single cohort's
+  total against its own months (it is also a row of the wider dashboard, so withholding it
+  on its page would hide nothing), and the stories and self-assessment counts of each
+  cohort's page against those of all the viewer's cohorts.
 
 The unrounded numbers never leave this module: a hidden figure carries no value at all.
 """
@@ -47,6 +50,7 @@ CSV_FEWER = "fewer than 5"
 CSV_WITHHELD = "not shown"
 SLACK = ROUND_TO // 2  # a published count is at most this far from the true one
 HIDDEN_MOST = MIN_PEOPLE - 1
+UNBOUNDED = 10**9
 
 
 @dataclass(frozen=True)
@@ -122,16 +126,16 @@ def pins(total: Figure, parts: Sequence[Figure], least: int, most: int = HIDDEN_
     """Whether `total` minus the groups `parts` it splits into leaves a hidden group a single
     possible value (each hidden group counts `least` to `most`, each count is 2 either
     side)."""
-    if not total.shown:
-        return False
-    hidden = sum(1 for part in parts if part.state != SHOWN)
-    if not hidden:
+    hidden = sum(1 for part in parts if part.state == FEWER)
+    if not total.shown or not hidden:
         return False
     low_total, high_total = _bounds(total)
-    shown = [_bounds(part) for part in parts if part.state == SHOWN]
-    # One hidden group, the others at their least (for its most) or at 4 (for its least).
-    highest = high_total - sum(low for low, _ in shown) - (hidden - 1) * least
-    lowest = low_total - sum(high for _, high in shown) - (hidden - 1) * most
+    # What a reader knows of the others: a shown count 2 either side, a withheld one at
+    # least 5, the other hidden ones `least` to `most`.
+    others = [_bounds(part) if part.state == SHOWN else (MIN_PEOPLE, UNBOUNDED)
+              for part in parts if part.state != FEWER] + [(least, most)] * (hidden - 1)
+    highest = high_total - sum(low for low, _ in others)
+    lowest = low_total - sum(high for _, high in others)
     return min(highest, most) <= max(lowest, least)
 
 

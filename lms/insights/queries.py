@@ -43,7 +43,10 @@ ACTIVE_DAYS = 30
 # The groupings of the participation figures ("all" is the whole scope, key "").
 ALL, COHORT, REGION, THEME, MONTH = "all", "cohort", "region", "theme", "month"
 COUNTRY = "country"
-DIMENSIONS = (ALL, COHORT, REGION, THEME, MONTH)
+# A cohort's month ("12:2026-03"): never shown, it tells which months' figures, with each
+# cohort's own page, would give a small group away (lms/insights/privacy.py).
+COHORT_MONTH = "cohort-month"
+DIMENSIONS = (ALL, COHORT, REGION, THEME, MONTH, COHORT_MONTH)
 
 CohortIds = Sequence[int] | None
 
@@ -176,6 +179,7 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
             grouping(REGION, facts.c.focus, facts.c.kind == REGIONAL),
             grouping(THEME, facts.c.focus, facts.c.kind == THEMATIC),
             grouping(MONTH, facts.c.month),
+            grouping(COHORT_MONTH, cast(facts.c.cohort_id, String) + ":" + facts.c.month),
         ).subquery()
 
     grouped = groupings()

@@ -71,7 +71,7 @@ def ranges(cells: list[Cell]) -> list[Figure]:
         if cell.text in FEWER or cell.size_text in FEWER:
             low, high = HIDDEN_RANGE[kind]
             if "not shown" in (cell.text, cell.size_text):  # withheld, though about 5 or more
-                low, high = 0, 10**6
+                low, high = 5, 10**6
             figures.append(Figure(cell.measure, cell.table, cell.row, cell.truth, low, high,
                                   True))
             continue

@@ -7,6 +7,7 @@ Cohort n (1..12) has n members, who joined in month n % 4 of 2025; the first n /
 completed the course, the next n // 3 were active in the last 30 days; members of cohorts
 2, 3, 6, 7, 9 and 12 answered the self-assessment before and after (ratings vary with the
 learner's position); members of cohorts 4, 5, 9 and 11 wrote a story each (some verified).
+A fourth facilitator runs three more cohorts, of 5, 1 and 1 learners (see below).
 """
 
 from __future__ import annotations
@@ -76,5 +77,13 @@ def make_lattice() -> Lattice:
                     country=STORY_COUNTRIES[(position * 3 + size) % 4],
                     verified_at=now if position % 2 == 0 else None,
                     verified_by=admin.id if position % 2 == 0 else None))
+    # A fourth facilitator runs cohorts of 5, 1 and 1 learners: 7 in all, which reads 5, as
+    # does the cohort of 5, so each small cohort would be "at most 7 - 5 - 1 = 1".
+    facilitators.append(make_user(Role.FACILITATOR, name="Facilitator 3"))
+    for letter, size in (("a", 5), ("b", 1), ("c", 1)):
+        members = [make_user(name=f"Learner {letter}-{n}") for n in range(size)]
+        cohorts.append(make_cohort(facilitators=[facilitators[3]], members=members,
+                                   name=f"Tight {letter}", slug=f"tight-{letter}",
+                                   focus="justice"))
     db.session.commit()
     return Lattice(admin, facilitators, cohorts)
