@@ -24,6 +24,8 @@ from lms.insights.privacy import (
     protect_count,
     protect_mean,
     protect_rate,
+    withheld,
+    withheld_parts,
 )
 from lms.insights.tables import (
     BARS,
@@ -80,6 +82,20 @@ def _audited(row: Row, parts: Sequence[queries.Participation],
     return replace(row, figures=figures)
 
 
+def _withhold_months(total: dict[str, Figure], rows: list[Row]) -> list[Row]:
+    """One cohort's months, the largest withheld where its total (also a row of the wider
+    dashboard, so never withheld) minus the months would pin a hidden one."""
+    hidden: list[set[str]] = [set() for _ in rows]
+    # Enrolments withheld take the figures that say "5 people or more" with them.
+    every = ("enrolments", "active", "completion", "median_days")
+    for key, least, linked in (("enrolments", 1, every), ("active", 0, ("active",))):
+        for index in withheld_parts(total[key], [row.figures[key] for row in rows], least):
+            hidden[index].update(linked)
+    return [replace(row, figures={key: withheld(figure) if key in hidden[index] else figure
+                                  for key, figure in row.figures.items()})
+            for index, row in enumerate(rows)]
+
+
 def _ordered(codes: Iterable[str], known: Mapping[str, object]) -> list[str]:
     """Codes in the fixed list's order, then any unknown ones."""
     present = set(codes)
@@ -115,6 +131,8 @@ def participation_tables(counts: Sequence[queries.Participation],
             (queries.COHORT_MONTH, f"{cohort.id}:{row.key}") for cohort in cohorts) if key in by])
                       for row in month_rows]
         total = _audited(Row("", "", total), [], [cohort_rows, focus_rows, month_rows]).figures
+    else:
+        month_rows = _withhold_months(total, month_rows)
     cohort_note = (gettext("The chart shows the %(count)d most recent cohorts; the table lists "
                            "all %(total)d.", count=COHORT_CHART_LIMIT, total=len(cohort_rows))
                    if len(cohort_rows) > COHORT_CHART_LIMIT else "")

@@ -9,9 +9,9 @@ another, gives a hidden group back. So, as statistical offices publish:
 - every count (enrolments, active learners, respondents, stories) is rounded to the nearest 5,
   totals too, each on its own: a sum or difference of published counts is a multiple of 5 and
   only says a hidden group is somewhere between 0 and 4, as its label does;
-- a rate is given only for a group of 5 or more people and rounded to the nearest 10 points
-  (20 for a group published as 5: with 5 to 7 people, a finer rate would tell which size it
-  is, and so undo the rounding);
+- a rate is given only for a group published as 10 or more (8 people or more), to the
+  nearest 20 points under 20 and 10 from 20: a finer rate would give the count back (62.5%
+  of "10" can only be 5 of 8, and 0% of 7 is exactly 0 for every month of them);
 - a mean rating is given only for 5 or more respondents and rounded to the nearest half point
   (with 5 respondents or more a half point spans more than one whole sum of ratings, so a mean
   never pins a group's size or sum); a mean change is the difference of the published means;
@@ -21,10 +21,11 @@ another, gives a hidden group back. So, as statistical offices publish:
   possible value (a total of 7 read as 5, a group of 5 and two of 1), the total is "not
   shown" (`audit_total`). Audited: a dashboard of several cohorts' totals against each of its
   tables, its regions' and themes' rows against their cohorts' rows, its months' rows
-  against each cohort's page. Not audited (left to the rounding alone): a single cohort's
-  total against its own months (it is also a row of the wider dashboard, so withholding it
-  on its page would hide nothing), and the stories and self-assessment counts of each
-  cohort's page against those of all the viewer's cohorts.
+  against each cohort's page. A single cohort's total against its own months (it is also
+  a row of the wider dashboard, so withholding it
+  on its page would hide nothing, so its largest months are withheld instead), and the
+  stories and self-assessment counts of each cohort's page against those of all the
+  viewer's cohorts (left to the rounding).
 
 The unrounded numbers never leave this module: a hidden figure carries no value at all.
 """
@@ -39,12 +40,17 @@ from flask_babel import gettext
 
 MIN_PEOPLE = 5
 ROUND_TO = 5  # counts are published to the nearest multiple of this
-RATE_STEP = 10.0  # percentage points
-SMALL_RATE_STEP = 20.0  # for a group published as ROUND_TO (5 to 7 people)
+# A rate of part/whole leaves the part within (rate ± step/2) × (whole ± 2): these steps keep
+# that range at least 2 wide, so a rate never gives an exact count back (not even 0%).
+RATE_FROM = 10  # published size from which a rate is given (8 people or more)
+RATE_STEP = 10.0  # percentage points, from a published size of 20
+SMALL_RATE_STEP = 20.0  # for a published size of 10 or 15
 MEAN_STEP = 0.5  # rating points
 SHOWN = "shown"
 FEWER = "fewer"  # about fewer than MIN_PEOPLE people
-WITHHELD = "withheld"  # a total that, with its groups, would give a hidden group away
+# Withheld whatever its size (a reader cannot tell it from its label): a figure that, with
+# others, would give a hidden group away.
+WITHHELD = "withheld"
 # What CSV files say in place of a number, whatever the page language (a stable marker).
 CSV_FEWER = "fewer than 5"
 CSV_WITHHELD = "not shown"
@@ -93,11 +99,14 @@ def protect_count(count: int, people: int) -> Figure:
 
 
 def protect_rate(part: int, whole: int, people: int) -> Figure:
-    """`part` out of `whole` in percent, to the nearest 10 points (20 for a group published
-    as 5), or "fewer than 5"."""
+    """`part` out of `whole` in percent, to the nearest 10 points (20 under 20 people);
+    "fewer than 5", or "not shown" for a group published as 5."""
     if people < MIN_PEOPLE or whole <= 0:
         return hidden(people)
-    step = SMALL_RATE_STEP if rounded_count(whole) <= ROUND_TO else RATE_STEP
+    published = rounded_count(whole)
+    if published < RATE_FROM:
+        return Figure(None, people, WITHHELD)
+    step = SMALL_RATE_STEP if published < 2 * RATE_FROM else RATE_STEP
     return Figure(_nearest(100 * part / whole, step), people)
 
 
@@ -130,9 +139,9 @@ def pins(total: Figure, parts: Sequence[Figure], least: int, most: int = HIDDEN_
     if not total.shown or not hidden:
         return False
     low_total, high_total = _bounds(total)
-    # What a reader knows of the others: a shown count 2 either side, a withheld one at
-    # least 5, the other hidden ones `least` to `most`.
-    others = [_bounds(part) if part.state == SHOWN else (MIN_PEOPLE, UNBOUNDED)
+    # What a reader knows of the others: a shown count 2 either side, a withheld one
+    # anything from `least`, the other hidden ones `least` to `most`.
+    others = [_bounds(part) if part.state == SHOWN else (least, UNBOUNDED)
               for part in parts if part.state != FEWER] + [(least, most)] * (hidden - 1)
     highest = high_total - sum(low for low, _ in others)
     lowest = low_total - sum(high for _, high in others)
@@ -143,8 +152,29 @@ def audit_total(total: Figure, partitions: Sequence[Sequence[Figure]], least: in
                 most: int = HIDDEN_MOST) -> Figure:
     """The total, withheld when any list of groups splitting it would pin a hidden group."""
     if any(pins(total, parts, least, most) for parts in partitions):
-        return Figure(None, total.people, WITHHELD)
+        return withheld(total)
     return total
+
+
+def withheld_parts(total: Figure, parts: Sequence[Figure], least: int,
+                   most: int = HIDDEN_MOST) -> set[int]:
+    """Positions of shown groups to withhold, largest first, until `total` minus the groups
+    no longer pins a hidden one (for a total that must stay shown)."""
+    parts = list(parts)
+    chosen: set[int] = set()
+    while pins(total, parts, least, most):
+        shown = [index for index, part in enumerate(parts) if part.state == SHOWN]
+        if not shown:
+            break
+        largest = max(shown, key=lambda index: (parts[index].value or 0, -index))
+        chosen.add(largest)
+        parts[largest] = Figure(None, parts[largest].people, WITHHELD)
+    return chosen
+
+
+def withheld(figure: Figure) -> Figure:
+    """The figure, withheld (a hidden one stays "fewer than 5")."""
+    return figure if figure.state == FEWER else Figure(None, figure.people, WITHHELD)
 
 
 def fewer_label() -> str:
@@ -159,11 +189,11 @@ def method_note() -> str:
         "Small numbers protect people. Every count is rounded to the nearest 5, totals too, "
         "and a count about fewer than 5 people reads “fewer than 5”: so groups may not add up "
         "exactly to the overall figures, and no sum or difference of figures, here or in the CSV "
-        "files, gives the number of a smaller group. Rates and mean ratings are given only "
-        "for groups of 5 people or more, and rounded (rates to the nearest 10 points, or 20 "
-        "for a group shown as 5; means to the nearest half point), so that they cannot be "
-        "multiplied back into exact counts or sums of ratings. A total that would still give "
-        "a smaller group away reads “not shown”.")
+        "files, gives the number of a smaller group. Rates are given for groups shown as 10 "
+        "or more, to the nearest 20 points (10 points from 20 people), and mean ratings for "
+        "5 respondents or more, to the nearest half point, so that they cannot be multiplied "
+        "back into exact counts or sums of ratings. A figure that would still give a smaller "
+        "group away reads “not shown”.")
 
 
 def label_for(figure: Figure) -> str | None:

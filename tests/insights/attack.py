@@ -37,6 +37,7 @@ class Figure:
     hi: int
     hidden: bool
     published: float = 0.0  # the number as it reads (0 when hidden)
+    withheld: bool = False  # "not shown": of any size
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,9 @@ def ranges(cells: list[Cell]) -> list[Figure]:
         kind = cell.measure.split(":")[0]
         if cell.text in FEWER or cell.size_text in FEWER:
             low, high = HIDDEN_RANGE[kind]
-            if "not shown" in (cell.text, cell.size_text):  # withheld, though about 5 or more
-                low, high = 5, 10**6
-            figures.append(Figure(cell.measure, cell.table, cell.row, cell.truth, low, high,
-                                  True))
+            withheld = "not shown" in (cell.text, cell.size_text)
+            figures.append(Figure(cell.measure, cell.table, cell.row, cell.truth, low,
+                                  10**6 if withheld else high, True, 0.0, withheld))
             continue
         if not cell.text:
             continue
@@ -84,7 +84,7 @@ def ranges(cells: list[Cell]) -> list[Figure]:
             size = number(cell.size_text)
             size_low, size_high = (max(size - 2, 5), size + 2) if rounded else (size, size)
             if kind == "completers":  # a rate in percent
-                step = (20 if size == 5 else 10) if rounded else 0.1
+                step = (20 if size < 20 else 10) if rounded else 0.1
                 low = max(0.0, value - step / 2) / 100 * size_low
                 high = min(100.0, value + step / 2) / 100 * size_high
             else:  # a mean rating from 1 to 5
@@ -122,7 +122,7 @@ def naive(figures: list[Figure], tables: dict[str, list[int]]) -> list[str]:
             | {total - other for other in others for total in sums}
         leaks += [f"{figure.table} {figure.row} {measure} = {figure.truth}: from {name}"
                   for figure in figures if figure.measure == measure and figure.hidden
-                  and figure.truth >= 1 and figure.truth in found]
+                  and not figure.withheld and figure.truth >= 1 and figure.truth in found]
     return leaks
 
 

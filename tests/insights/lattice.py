@@ -7,7 +7,8 @@ Cohort n (1..12) has n members, who joined in month n % 4 of 2025; the first n /
 completed the course, the next n // 3 were active in the last 30 days; members of cohorts
 2, 3, 6, 7, 9 and 12 answered the self-assessment before and after (ratings vary with the
 learner's position); members of cohorts 4, 5, 9 and 11 wrote a story each (some verified).
-A fourth facilitator runs three more cohorts, of 5, 1 and 1 learners (see below).
+A fourth facilitator runs three more cohorts, of 5, 1 and 1 learners, and a fifth one
+more, of 7 (see below).
 """
 
 from __future__ import annotations
@@ -85,5 +86,13 @@ def make_lattice() -> Lattice:
         cohorts.append(make_cohort(facilitators=[facilitators[3]], members=members,
                                    name=f"Tight {letter}", slug=f"tight-{letter}",
                                    focus="justice"))
+    # A fifth runs a cohort of 7 (read 5) who joined in three months, 5, 1 and 1 of them.
+    facilitators.append(make_user(Role.FACILITATOR, name="Facilitator 4"))
+    members = [make_user(name=f"Learner d-{n}") for n in range(7)]
+    cohorts.append(make_cohort(facilitators=[facilitators[4]], members=members,
+                               name="Tight d", slug="tight-d", focus="justice"))
+    for position, member in enumerate(members):
+        db.session.execute(update(Membership).where(Membership.user_id == member.id).values(
+            joined_at=at(f"2025-{1 + max(0, position - 4):02d}-10")))
     db.session.commit()
     return Lattice(admin, facilitators, cohorts)

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 
 from lms.insights import services
-from lms.insights.privacy import FEWER, SHOWN
+from lms.insights.privacy import FEWER, SHOWN, WITHHELD
 from tests.insights.helpers import Programme, make_programme
 
 
@@ -33,7 +33,7 @@ def test_headline_of_the_whole_programme(programme: Programme) -> None:
     # Counts to the nearest 5, rates to the nearest 10 points (lms/insights/privacy.py).
     assert (headline["enrolments"].value, headline["enrolments"].state) == (15, SHOWN)  # 17
     assert (headline["active"].value, headline["active"].state) == (5, SHOWN)
-    assert headline["completion"].value == 60  # 10 of 17: 58.8%
+    assert headline["completion"].value == 60  # 10 of 17: 58.8%, to the nearest 20 points
     assert headline["median_days"].value == 22.5  # (20 + 25) / 2 over ten completers
     assert headline["median_days"].people == 10
     assert (headline["stories"].value, headline["stories"].people) == (10, 8)
@@ -50,10 +50,11 @@ def test_by_cohort(programme: Programme) -> None:
         "wb-2025": (10, SHOWN), "justice-2025": (None, FEWER), "climate-2025": (5, SHOWN)}
     assert _figures(cohorts, "active") == {
         "wb-2025": (None, FEWER), "climate-2025": (None, FEWER), "justice-2025": (None, FEWER)}
-    # 62.5% to the nearest 10 points; Climate (6 people, published as 5): 83.3% to the
-    # nearest 20.
+    # 62.5% to the nearest 20 points (under 20 people); Climate, published as 5: no rate
+    # (5 of 6 would read 80%, and 80% of "5" is 4 to 6: too close to exact).
     assert _figures(cohorts, "completion") == {
-        "wb-2025": (60, SHOWN), "climate-2025": (80, SHOWN), "justice-2025": (None, FEWER)}
+        "wb-2025": (60, SHOWN), "climate-2025": (None, WITHHELD),
+        "justice-2025": (None, FEWER)}
     assert _figures(cohorts, "median_days") == {
         "wb-2025": (20, SHOWN), "climate-2025": (25, SHOWN), "justice-2025": (None, FEWER)}
 
@@ -74,9 +75,9 @@ def test_over_time(programme: Programme) -> None:
     assert [row.label for row in months.rows] == ["January 2025", "February 2025", "March 2025"]
     assert _figures(months, "enrolments") == {
         "2025-01": (5, SHOWN), "2025-02": (None, FEWER), "2025-03": (10, SHOWN)}  # 5, 3, 9
-    # 4 of 5 (80%, to the nearest 20 points); 5 of 9 (55.6%, to the nearest 10).
+    # January (5 people): no rate; March: 5 of 9 (55.6%), to the nearest 20 points.
     assert _figures(months, "completion") == {
-        "2025-01": (80, SHOWN), "2025-02": (None, FEWER), "2025-03": (60, SHOWN)}
+        "2025-01": (None, WITHHELD), "2025-02": (None, FEWER), "2025-03": (60, SHOWN)}
     # January's four completers: a median over fewer than 5 people.
     assert _figures(months, "median_days") == {
         "2025-01": (None, FEWER), "2025-02": (None, FEWER), "2025-03": (25, SHOWN)}
@@ -144,7 +145,7 @@ def test_a_facilitator_narrows_to_one_of_their_cohorts(programme: Programme) -> 
     narrowed = _board(programme, "fb", "climate-2025")
     headline = {item.key: item.figure for item in narrowed.headline}
     assert headline["enrolments"].value == 5 and headline["median_days"].value == 25  # 6
-    assert headline["completion"].value == 80  # 5 of 6
+    assert headline["completion"].state == WITHHELD  # 5 of 6: a group published as 5
     assert _figures(narrowed.table("cohorts"), "enrolments") == {"climate-2025": (5, SHOWN)}
 
 

@@ -38,8 +38,8 @@ def test_participation_csvs(client: FlaskClient, programme: Programme) -> None:
               "Median days to complete"]
     assert _csv(client, "/insights/cohorts.csv") == [
         ["Address", "Cohort", *header],
-        # 6 enrolments read 5, and 5 of 6 (83.3%) reads 80; 8 read 10, and 62.5% reads 60.
-        ["climate-2025", "Climate action 2025", "5", "fewer than 5", "80.0", "25.0"],
+        # 6 enrolments read 5 (no rate for 5); 8 read 10, and 62.5% reads 60.
+        ["climate-2025", "Climate action 2025", "5", "fewer than 5", "not shown", "25.0"],
         ["justice-2025", "Justice 2025", "fewer than 5", "fewer than 5", "fewer than 5",
          "fewer than 5"],
         ["wb-2025", "Western Balkans 2025", "10", "fewer than 5", "60.0", "20.0"]]
@@ -47,11 +47,11 @@ def test_participation_csvs(client: FlaskClient, programme: Programme) -> None:
         ["Code", "Region", *header],
         ["western-balkans", "Western Balkans", "10", "fewer than 5", "60.0", "20.0"]]
     assert _csv(client, "/insights/themes.csv")[1:] == [
-        ["climate-action", "Climate action", "5", "fewer than 5", "80.0", "25.0"],
+        ["climate-action", "Climate action", "5", "fewer than 5", "not shown", "25.0"],
         ["justice", "Justice", "fewer than 5", "fewer than 5", "fewer than 5", "fewer than 5"]]
     assert _csv(client, "/insights/months.csv") == [
         ["Month (ISO)", "Month", *header],
-        ["2025-01", "January 2025", "5", "fewer than 5", "80.0", "fewer than 5"],
+        ["2025-01", "January 2025", "5", "fewer than 5", "not shown", "fewer than 5"],
         ["2025-02", "February 2025", "fewer than 5", "fewer than 5", "fewer than 5",
          "fewer than 5"],
         ["2025-03", "March 2025", "10", "fewer than 5", "60.0", "25.0"]]
@@ -87,8 +87,8 @@ def test_story_csvs(client: FlaskClient, programme: Programme) -> None:
 def test_csv_follows_scope_and_filter(client: FlaskClient, programme: Programme) -> None:
     sign_in(client, programme.fb)
     rows = _csv(client, "/insights/cohorts.csv?cohort=climate-2025")
-    assert rows[1:] == [["climate-2025", "Climate action 2025", "5", "fewer than 5", "80.0",
-                         "25.0"]]
+    assert rows[1:] == [["climate-2025", "Climate action 2025", "5", "fewer than 5",
+                         "not shown", "25.0"]]
     response = client.get("/insights/cohorts.csv?cohort=climate-2025")
     assert "insights-cohorts-climate-2025-" in response.headers["Content-Disposition"]
     everything = "".join(",".join(row) for row in _csv(client, "/insights/cohorts.csv"))

@@ -25,13 +25,15 @@ def test_counts_are_rounded_to_the_nearest_5_and_small_ones_hidden() -> None:
 
 
 def test_rates_means_and_medians_need_5_people_and_are_coarse() -> None:
-    assert privacy.protect_rate(5, 8, 8) == Figure(60, 8)  # 62.5%: nearest 10 points
+    # Under 20 people, to the nearest 20 points; from 20, to the nearest 10.
+    assert privacy.protect_rate(5, 8, 8) == Figure(60, 8)  # 62.5%
     assert privacy.protect_rate(10, 17, 17).value == 60  # 58.8%
-    # A group published as 5 (5 to 7 people): nearest 20 points, or 4/7 and 3/6 would say
-    # which size it is.
-    assert privacy.protect_rate(5, 6, 6).value == 80  # 83.3%
-    assert privacy.protect_rate(3, 6, 6).value == 60  # 50%: halves go up
-    assert privacy.protect_rate(1, 7, 7).value == 20  # 14.3%
+    assert privacy.protect_rate(5, 10, 10).value == 60  # 50%: halves go up
+    assert privacy.protect_rate(0, 12, 12).value == 0
+    assert privacy.protect_rate(13, 20, 20).value == 70  # 65%
+    assert privacy.protect_rate(7, 23, 23).value == 30  # 30.4%
+    # A group published as 5 (5 to 7 people): no rate (0% of 7 would be exactly none).
+    assert privacy.protect_rate(0, 7, 7) == Figure(None, 7, privacy.WITHHELD)
     assert privacy.protect_rate(3, 4, 4).state == FEWER
     assert privacy.protect_mean(3.33, 6) == Figure(3.5, 6)
     assert privacy.protect_mean(3.2, 6).value == 3.0
@@ -48,6 +50,7 @@ def test_the_same_words_in_pages_and_csv_files(app: Flask) -> None:
         assert display(protect_count(3, 3), COUNT) == "fewer than 5"
         assert display(protect_count(1234, 1234), COUNT) == "1,235"
         assert display(privacy.protect_rate(5, 8, 8), PERCENT) == "60%"
+        assert display(privacy.protect_rate(5, 6, 6), PERCENT) == "not shown"
         assert "rounded to the nearest 5" in privacy.method_note()
         with force_locale("fr"):
             assert display(protect_count(3, 3), COUNT) == "moins de 5"

@@ -54,7 +54,8 @@ def test_report_in_french_to_a_chosen_file(app: Flask, programme, tmp_path: Path
     assert result.exit_code == 0, result.output
     text = _text(path)
     assert "Climate action 2025" in text and "Gouvernement ouvert 101" in text
-    assert "Taux d’achèvement 80" in text and "moins de 5" in text and "83,3" not in text
+    assert "Taux d’achèvement non affiché" in text and "moins de 5" in text
+    assert "83,3" not in text and "80 %" not in text
 
 
 def test_unknown_cohort_and_format_are_clear_errors(app: Flask, programme,
