@@ -17,9 +17,12 @@ from lms.courses.content import Course
 from lms.i18n import country_name
 from lms.insights import queries
 from lms.insights.privacy import (
+    HIDDEN_MOST,
+    UNBOUNDED,
     Figure,
     audit_total,
     difference,
+    pins,
     protect,
     protect_count,
     protect_mean,
@@ -159,9 +162,26 @@ def _month_row(row: Row, index: int) -> Row:
                    sublabel=str(year) if index == 0 or month == 1 else "")
 
 
-def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
-                 language: str) -> list[Table]:
-    """For each course with a self-assessment, each statement's paired mean ratings."""
+def _audit_row(row: Row, parts: Sequence[queries.CohortCount],
+               checks: Sequence[tuple[str, str, int, int]]) -> Row:
+    """The row, withheld (each `key` with its `linked` figures) where, with its cohorts' own
+    figures (their pages, `parts`), it would leave a hidden cohort a single possible value."""
+    if not parts:
+        return row
+    figures = dict(row.figures)
+    for key, linked, least, most in checks:
+        split = [protect_count(part.verified, part.verified_people) if key == "verified"
+                 else protect_count(part.count, part.people) for part in parts]
+        if pins(figures[key], split, least, most):
+            figures = {name: withheld(figure) if name in (key, *linked.split()) else figure
+                       for name, figure in figures.items()}
+    return replace(row, figures=figures)
+
+
+def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course], language: str,
+                 by_cohort: Sequence[queries.CohortCount] = ()) -> list[Table]:
+    """For each course with a self-assessment, each statement's paired mean ratings
+    (`by_cohort`: each cohort's respondents, for a page of several cohorts)."""
     tables = []
     for course in courses:
         assessment = course.self_assessment
@@ -175,11 +195,13 @@ def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
             respondents = shift.respondents if shift else 0
             before = protect_mean(shift.before if shift else None, respondents)
             after = protect_mean(shift.after if shift else None, respondents)
-            rows.append(Row(statement.statement_id,
-                            statement.text(language, assessment.default_language), {
-                                "respondents": protect_count(respondents, respondents),
-                                "before": before, "after": after,
-                                "change": difference(after, before)}))
+            row = Row(statement.statement_id,
+                      statement.text(language, assessment.default_language), {
+                          "respondents": protect_count(respondents, respondents),
+                          "before": before, "after": after, "change": difference(after, before)})
+            key = f"{course.course_id}:{statement.statement_id}"
+            rows.append(_audit_row(row, [part for part in by_cohort if part.key == key],
+                                   [("respondents", "before after change", 1, HIDDEN_MOST)]))
         title = course.title(language)
         tables.append(Table(
             SHIFTS_PREFIX + course.course_id,
@@ -207,8 +229,11 @@ def _story_rows(groups: list[tuple[str, str, queries.StoryCounts]]) -> list[Row]
     return [Row(key, label, _story_figures(counts)) for key, label, counts in groups]
 
 
-def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figure], list[Table]]:
-    """The scope's story totals, and the tables by theme and by country."""
+def story_tables(counts: Sequence[queries.StoryCounts],
+                 by_cohort: Sequence[queries.CohortCount] = ()) -> tuple[dict[str, Figure],
+                                                                         list[Table]]:
+    """The scope's story totals, and the tables by theme and by country (`by_cohort`: each
+    cohort's, for a page of several cohorts)."""
     by = {(row.dimension, row.key): row for row in counts}
     columns = [Column("stories", gettext("Outcome stories"), COUNT),
                Column("verified", gettext("Verified"), COUNT)]
@@ -218,6 +243,13 @@ def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figur
     countries = [row.key for row in counts if row.dimension == queries.COUNTRY]
     country_rows = _story_rows([(code, country_name(code) or code, by[(queries.COUNTRY, code)])
                                 for code in countries])
+    # A hidden group (fewer than 5 authors) may have written any number of stories.
+    checks = [("stories", "", 1, UNBOUNDED), ("verified", "", 0, UNBOUNDED)]
+    theme_rows = [_audit_row(row, [part for part in by_cohort if part.key == f"theme:{row.key}"],
+                             checks) for row in theme_rows]
+    country_rows = [_audit_row(row, [part for part in by_cohort
+                                     if part.key == f"country:{row.key}"], checks)
+                    for row in country_rows]
     # Shown countries by number of stories, then the others by name (their order tells
     # nothing about their size).
     country_rows.sort(key=lambda row: (not row.figures["stories"].shown,
@@ -229,11 +261,10 @@ def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figur
                     if len(country_rows) > COUNTRY_CHART_LIMIT else "")
     stories = gettext("Outcome stories, with how many are verified in the table.")
     total = _story_figures(by.get((queries.ALL, "")))
-    # A hidden group (fewer than 5 authors) may have written any number of stories.
     for key, least in (("stories", 1), ("verified", 0)):
         total[key] = audit_total(total[key], [[row.figures[key] for row in rows]
                                               for rows in (theme_rows, country_rows)], least,
-                                 most=10**9)
+                                 most=UNBOUNDED)
     return total, [
         Table("story-themes", gettext("Outcome stories by theme"), stories, gettext("Theme"),
               gettext("Code"), columns, theme_rows, BARS, "stories"),

@@ -19,15 +19,15 @@ another, gives a hidden group back. So, as statistical offices publish:
 - rounding leaves each count 2 either side of its published value, and a hidden group is 0
   to 4: when a total's top and its shown groups' bottoms would leave a hidden group a single
   possible value (a total of 7 read as 5, a group of 5 and two of 1), the total is "not
-  shown" (`audit_total`). Audited: a dashboard of several cohorts' totals against each of its
-  tables, its regions' and themes' rows against their cohorts' rows, its months' rows
-  against each cohort's page. A single cohort's total against its own months (it is also
-  a row of the wider dashboard, so withholding it
-  on its page would hide nothing, so its largest months are withheld instead), and the
-  stories and self-assessment counts of each cohort's page against those of all the
-  viewer's cohorts (left to the rounding).
+  shown" (`audit_total`). A page of several cohorts is audited: its totals against each of
+  its tables, its regions' and themes' rows against their cohorts' rows, and its months,
+  statements, story themes and countries against each cohort's own page (one more grouping
+  or query each). A single cohort's total is a row of the wider page, so on its own page the
+  largest of its months are withheld instead (`withheld_parts`). A "not shown" figure may be
+  of any size: a reader cannot tell it from its label.
 
-The unrounded numbers never leave this module: a hidden figure carries no value at all.
+A hidden or withheld figure carries no value at all (only `people`, which no page or file
+prints): the unrounded numbers never reach a template.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -276,4 +277,69 @@ def stories(cohort_ids: CohortIds) -> list[StoryCounts]:
                .label("verified_authors"))
         .group_by(grouped.c.dimension, grouped.c.key)).all()
     return [StoryCounts(row.dimension, row.key, int(row.stories), int(row.authors),
+                        int(row.verified or 0), int(row.verified_authors)) for row in rows]
+
+
+@dataclass(frozen=True)
+class CohortCount:
+    """A figure of one cohort's own page, for checking a wider page's figure against it."""
+
+    cohort_id: int
+    key: str  # "course:statement", "theme:code" or "country:code"
+    count: int
+    people: int
+    verified: int = 0
+    verified_people: int = 0
+
+
+def respondents_by_cohort(cohort_ids: CohortIds) -> list[CohortCount]:
+    """Per cohort in scope and self-assessment statement, how many of its members rated it
+    before and after (as that cohort's page counts them): one query."""
+    if cohort_ids is not None and not cohort_ids:
+        return []
+    before, after = aliased(SelfAssessmentAnswer), aliased(SelfAssessmentAnswer)
+    rated_before, rated_after = aliased(SelfAssessmentRating), aliased(SelfAssessmentRating)
+    rows = db.session.execute(
+        select(Membership.cohort_id, before.course_id, rated_before.statement_id,
+               func.count(func.distinct(before.user_id)).label("respondents"))
+        .select_from(after)
+        .join(Membership, Membership.user_id == after.user_id)
+        .join(Cohort, and_(Cohort.id == Membership.cohort_id,
+                           Cohort.course_id == after.course_id))
+        .join(before, and_(before.user_id == after.user_id, before.course_id == after.course_id,
+                           before.phase == BEFORE))
+        .join(rated_before, rated_before.assessment_id == before.id)
+        .join(rated_after, and_(rated_after.assessment_id == after.id,
+                                rated_after.statement_id == rated_before.statement_id))
+        .where(after.phase == AFTER, _in_scope(Membership.cohort_id, cohort_ids))
+        .group_by(Membership.cohort_id, before.course_id, rated_before.statement_id)).all()
+    return [CohortCount(row.cohort_id, f"{row.course_id}:{row.statement_id}",
+                        int(row.respondents), int(row.respondents)) for row in rows]
+
+
+def stories_by_cohort(cohort_ids: CohortIds) -> list[CohortCount]:
+    """Per cohort in scope, its members' stories by theme and by country, verified or not
+    (as that cohort's page counts them): one query."""
+    if cohort_ids is not None and not cohort_ids:
+        return []
+    story = OutcomeStory
+    facts = (select(Membership.cohort_id, story.user_id, story.theme, story.country,
+                    case((story.verified_at.is_not(None), 1), else_=0).label("verified"))
+             .join(Membership, Membership.user_id == story.user_id)
+             .where(_in_scope(Membership.cohort_id, cohort_ids)).cte("cohort_stories"))
+
+    def grouping(prefix: str, key: ColumnElement[str]) -> Select:
+        return select(facts.c.cohort_id, (literal(f"{prefix}:", String) + cast(key, String))
+                      .label("key"), facts.c.user_id, facts.c.verified)
+
+    grouped = union_all(grouping(THEME, facts.c.theme),
+                        grouping(COUNTRY, facts.c.country)).subquery("grouped")
+    rows = db.session.execute(
+        select(grouped.c.cohort_id, grouped.c.key, func.count().label("stories"),
+               func.count(func.distinct(grouped.c.user_id)).label("authors"),
+               func.sum(grouped.c.verified).label("verified"),
+               func.count(func.distinct(case((grouped.c.verified == 1, grouped.c.user_id))))
+               .label("verified_authors"))
+        .group_by(grouped.c.cohort_id, grouped.c.key)).all()
+    return [CohortCount(row.cohort_id, row.key, int(row.stories), int(row.authors),
                         int(row.verified or 0), int(row.verified_authors)) for row in rows]

@@ -7,8 +7,8 @@ Cohort n (1..12) has n members, who joined in month n % 4 of 2025; the first n /
 completed the course, the next n // 3 were active in the last 30 days; members of cohorts
 2, 3, 6, 7, 9 and 12 answered the self-assessment before and after (ratings vary with the
 learner's position); members of cohorts 4, 5, 9 and 11 wrote a story each (some verified).
-A fourth facilitator runs three more cohorts, of 5, 1 and 1 learners, and a fifth one
-more, of 7 (see below).
+A fourth facilitator runs three more cohorts, of 5, 1 and 1 learners (all assessed, each
+with a story), and a fifth one more, of 7 (see below).
 """
 
 from __future__ import annotations
@@ -81,11 +81,19 @@ def make_lattice() -> Lattice:
     # A fourth facilitator runs cohorts of 5, 1 and 1 learners: 7 in all, which reads 5, as
     # does the cohort of 5, so each small cohort would be "at most 7 - 5 - 1 = 1".
     facilitators.append(make_user(Role.FACILITATOR, name="Facilitator 3"))
+    # Every one of them answered the self-assessment and wrote a story on justice, in Senegal.
     for letter, size in (("a", 5), ("b", 1), ("c", 1)):
         members = [make_user(name=f"Learner {letter}-{n}") for n in range(size)]
         cohorts.append(make_cohort(facilitators=[facilitators[3]], members=members,
                                    name=f"Tight {letter}", slug=f"tight-{letter}",
                                    focus="justice"))
+        for position, member in enumerate(members):
+            _assess(member, "before", (2,) * len(STATEMENTS), at("2025-01-02"))
+            _assess(member, "after", (3 + position % 3,) * len(STATEMENTS), at("2025-06-02"))
+            db.session.add(OutcomeStory(
+                user_id=member.id, what_changed="A court published its rulings.",
+                who_changed="Court", happened_on=date(2025, 7, 1), contribution="I asked.",
+                theme="justice", country="SN"))
     # A fifth runs a cohort of 7 (read 5) who joined in three months, 5, 1 and 1 of them.
     facilitators.append(make_user(Role.FACILITATOR, name="Facilitator 4"))
     members = [make_user(name=f"Learner d-{n}") for n in range(7)]

@@ -221,6 +221,11 @@ def test_a_total_that_would_pin_a_small_cohort_is_not_shown(client: FlaskClient,
     page = client.get("/insights/").text
     assert "<strong>not shown</strong> Enrolments" in page
     assert "<strong>5</strong> Enrolments" in client.get("/insights/?cohort=tight-a").text
+    # Their 7 respondents and 7 stories on justice in Senegal: the same, checked against each
+    # cohort's page.
+    statement = "I can explain what open government means in the daily work of my administration."
+    assert _cells(_row(page, statement)) == ["not shown"] * 4
+    assert _cells(_row(page, "Senegal")) == ["not shown", "fewer than 5"]
     # One cohort of 7 (read 5) whose learners joined 5, 1 and 1 a month: its total stays (it
     # is a row of wider pages), its largest month is withheld.
     sign_in(client, lattice.facilitators[4])
