@@ -19,6 +19,7 @@ from lms.insights import queries
 from lms.insights.privacy import (
     HIDDEN_MOST,
     UNBOUNDED,
+    WITHHELD,
     Figure,
     audit_total,
     difference,
@@ -68,6 +69,12 @@ def participation_figures(counts: queries.Participation | None) -> dict[str, Fig
             "median_days": protect(counts.median_days, counts.completer_people)}
 
 
+# The counts checked, the least a hidden group can count, and what goes with a withheld one:
+# enrolments take the figures that would say "5 people or more" (or 8) with them.
+LINKED = (("enrolments", 1, ("enrolments", "active", "completion", "median_days")),
+          ("active", 0, ("active",)))
+
+
 def _participation_rows(keyed: Iterable[tuple[str, str, queries.Participation]]) -> list[Row]:
     return [Row(key, label, participation_figures(counts)) for key, label, counts in keyed]
 
@@ -79,9 +86,11 @@ def _audited(row: Row, parts: Sequence[queries.Participation],
     splits = [[participation_figures(part) for part in parts]] if parts else []
     splits += [[table_row.figures for table_row in table] for table in tables]
     figures = dict(row.figures)
-    for key, least in (("enrolments", 1), ("active", 0)):
-        figures[key] = audit_total(figures[key], [[split[key] for split in figures_of]
-                                                  for figures_of in splits], least)
+    for key, least, linked in LINKED:
+        if audit_total(figures[key], [[split[key] for split in figures_of]
+                                      for figures_of in splits], least).state == WITHHELD:
+            figures = {name: withheld(figure) if name in linked else figure
+                       for name, figure in figures.items()}
     return replace(row, figures=figures)
 
 
@@ -89,9 +98,7 @@ def _withhold_months(total: dict[str, Figure], rows: list[Row]) -> list[Row]:
     """One cohort's months, the largest withheld where its total (also a row of the wider
     dashboard, so never withheld) minus the months would pin a hidden one."""
     hidden: list[set[str]] = [set() for _ in rows]
-    # Enrolments withheld take the figures that say "5 people or more" with them.
-    every = ("enrolments", "active", "completion", "median_days")
-    for key, least, linked in (("enrolments", 1, every), ("active", 0, ("active",))):
+    for key, least, linked in LINKED:
         for index in withheld_parts(total[key], [row.figures[key] for row in rows], least):
             hidden[index].update(linked)
     return [replace(row, figures={key: withheld(figure) if key in hidden[index] else figure
@@ -243,8 +250,9 @@ def story_tables(counts: Sequence[queries.StoryCounts],
     countries = [row.key for row in counts if row.dimension == queries.COUNTRY]
     country_rows = _story_rows([(code, country_name(code) or code, by[(queries.COUNTRY, code)])
                                 for code in countries])
-    # A hidden group (fewer than 5 authors) may have written any number of stories.
-    checks = [("stories", "", 1, UNBOUNDED), ("verified", "", 0, UNBOUNDED)]
+    # A hidden group (fewer than 5 authors) may have written any number of stories; shown
+    # verified stories would say "5 authors or more".
+    checks = [("stories", "verified", 1, UNBOUNDED), ("verified", "", 0, UNBOUNDED)]
     theme_rows = [_audit_row(row, [part for part in by_cohort if part.key == f"theme:{row.key}"],
                              checks) for row in theme_rows]
     country_rows = [_audit_row(row, [part for part in by_cohort
