@@ -166,7 +166,7 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
         .where(_in_scope(Membership.cohort_id, cohort_ids))
         .cte("facts"))
 
-    def groupings(*where: ColumnElement[bool]) -> Subquery:
+    def groupings(*where: ColumnElement[bool], by_cohort_month: bool = True) -> Subquery:
         """Each fact once per grouping it belongs to (a small code for each grouping)."""
         def grouping(dimension: str, key: ColumnElement[str],
                      *only: ColumnElement[bool]) -> Select:
@@ -180,7 +180,8 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
             grouping(REGION, facts.c.focus, facts.c.kind == REGIONAL),
             grouping(THEME, facts.c.focus, facts.c.kind == THEMATIC),
             grouping(MONTH, facts.c.month),
-            grouping(COHORT_MONTH, cast(facts.c.cohort_id, String) + ":" + facts.c.month),
+            *([grouping(COHORT_MONTH, cast(facts.c.cohort_id, String) + ":" + facts.c.month)]
+              if by_cohort_month else []),
         ).subquery()
 
     grouped = groupings()
@@ -196,7 +197,7 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
                      .label("completer_people"))
               .group_by(grouped.c.dimension, grouped.c.key).subquery("counts"))
     # Windows over completers only: far fewer rows to sort than every membership.
-    done = groupings(facts.c.days.is_not(None))
+    done = groupings(facts.c.days.is_not(None), by_cohort_month=False)  # no median needed
     group = [done.c.dimension, done.c.key]
     ranked = (select(done.c.dimension, done.c.key, done.c.days,
                      func.row_number().over(partition_by=group, order_by=done.c.days)
