@@ -90,7 +90,9 @@ class FacetIndex:
         self.sort_keys: dict[int, tuple[str, int]] = {}
         self.order: list[tuple[str, int]] = []  # (folded name, user id), alphabetical
         self.listed = bytearray()
-        self._numbers: dict[tuple[str, str] | None, int] = {}  # bitmaps as ints, cached
+        # Bitmaps as ints, cached: only for values in `bitmaps` (and None), never for a value
+        # a query string names, so the cache is as bounded as the directory's own values.
+        self._numbers: dict[tuple[str, str] | None, int] = {}
 
     # --- keeping up with the database ----------------------------------------------------------
 
@@ -130,11 +132,13 @@ class FacetIndex:
 
     def _reload(self, user_ids: set[int]) -> None:
         """Forget these people, then read back whatever the database now lists about them."""
+        emptied: set[tuple[str, str]] = set()
         for user_id in user_ids:
             byte, bit = user_id >> 3, 1 << (user_id & 7)
             for key in self.values.pop(user_id, ()):
                 self.bitmaps[key][byte] &= ~bit
                 self._numbers.pop(key, None)
+                emptied.add(key)
             if byte < len(self.listed):
                 self.listed[byte] &= ~bit
             old = self.sort_keys.pop(user_id, None)
@@ -156,17 +160,30 @@ class FacetIndex:
                 self.values.setdefault(user_id, set()).add(key)
                 _set_bit(self.bitmaps.setdefault(key, bytearray()), user_id)
                 self._numbers.pop(key, None)
+        # A value nobody holds any more loses its bitmap: only values in the data have one.
+        for key in emptied:
+            if not any(self.bitmaps[key]):
+                del self.bitmaps[key]
         self._numbers.pop(None, None)
 
     # --- answering ------------------------------------------------------------------------------
 
     def number(self, key: tuple[str, str] | None) -> int:
-        """A bitmap as an int (None: everyone listed)."""
+        """A bitmap as an int (None: everyone listed; a value nobody holds: 0)."""
         found = self._numbers.get(key)
         if found is None:
-            bitmap = self.listed if key is None else self.bitmaps.get(key, bytearray())
+            if key is not None and key not in self.bitmaps:
+                # A filter value from a query string that no listed alumnus holds: nothing
+                # matches, and nothing is stored (any text can arrive here).
+                return 0
+            bitmap = self.listed if key is None else self.bitmaps[key]
             found = self._numbers[key] = int.from_bytes(bitmap, "little")
         return found
+
+    def entries(self) -> int:
+        """How many filter values the index holds (bitmaps and cached ints): bounded by the
+        directory's data, whatever searches ask for."""
+        return len(self.bitmaps) + len(self._numbers)
 
     def counts(self, matching: int) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}

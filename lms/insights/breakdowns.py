@@ -1,6 +1,7 @@
-"""The dashboard's tables, built from the aggregate queries' rows with the fewer-than-5 rule
-applied (lms/insights/privacy.py): participation by cohort, region, theme and month,
-self-assessment shifts per statement, and outcome stories by theme and country."""
+"""The dashboard's tables, built from the aggregate queries' rows and published as
+lms/insights/privacy.py says (counts rounded to 5, "fewer than 5", coarse rates and means):
+participation by cohort, region, theme and month, self-assessment shifts per statement, and
+outcome stories by theme and country."""
 
 from __future__ import annotations
 
@@ -15,7 +16,21 @@ from lms.cohorts.models import Cohort
 from lms.courses.content import Course
 from lms.i18n import country_name
 from lms.insights import queries
-from lms.insights.privacy import Figure, protect, withheld, withhold_complement
+from lms.insights.privacy import (
+    HIDDEN_MOST,
+    UNBOUNDED,
+    WITHHELD,
+    Figure,
+    audit_total,
+    difference,
+    pins,
+    protect,
+    protect_count,
+    protect_mean,
+    protect_rate,
+    withheld,
+    withheld_parts,
+)
 from lms.insights.tables import (
     BARS,
     CHANGE,
@@ -45,36 +60,50 @@ def _participation_columns() -> list[Column]:
 
 
 def participation_figures(counts: queries.Participation | None) -> dict[str, Figure]:
-    """A group's four participation figures, each protected by the number of people behind it."""
+    """A group's four participation figures, as published (privacy.py)."""
     if counts is None:
         counts = queries.Participation("", "", 0, 0, 0, 0, 0, 0, None)
-    rate = 100 * counts.completers / counts.enrolments if counts.enrolments else None
-    return {"enrolments": protect(counts.enrolments, counts.people),
-            "active": protect(counts.active, counts.active_people),
-            "completion": protect(rate, counts.people),
+    return {"enrolments": protect_count(counts.enrolments, counts.people),
+            "active": protect_count(counts.active, counts.active_people),
+            "completion": protect_rate(counts.completers, counts.enrolments, counts.people),
             "median_days": protect(counts.median_days, counts.completer_people)}
 
 
-def protect_groups(rows: list[Row], sizes: Mapping[str, Sequence[int]],
-                   linked: Mapping[str, tuple[str, ...]] | None = None) -> list[Row]:
-    """Withhold, column by column, what would let a reader find a lone small group by
-    subtracting the others from the total; `linked` columns are withheld with their column
-    (a completion rate would give the size of a withheld group away)."""
-    hidden: list[set[str]] = [set() for _ in rows]
-    for column, column_sizes in sizes.items():
-        for index in withhold_complement([row.figures[column] for row in rows], column_sizes):
-            hidden[index].update((column, *(linked or {}).get(column, ())))
-    return [replace(row, figures={key: withheld(figure) if key in hidden[index] else figure
-                                  for key, figure in row.figures.items()})
-            for index, row in enumerate(rows)]
+# The counts checked, the least a hidden group can count, and what goes with a withheld one:
+# enrolments take the figures that would say "5 people or more" (or 8) with them.
+LINKED = (("enrolments", 1, ("enrolments", "active", "completion", "median_days")),
+          ("active", 0, ("active",)))
 
 
 def _participation_rows(keyed: Iterable[tuple[str, str, queries.Participation]]) -> list[Row]:
-    groups = list(keyed)
-    rows = [Row(key, label, participation_figures(counts)) for key, label, counts in groups]
-    return protect_groups(rows, {"enrolments": [counts.people for _, _, counts in groups],
-                                 "active": [counts.active_people for _, _, counts in groups]},
-                          {"enrolments": ("completion", "median_days")})
+    return [Row(key, label, participation_figures(counts)) for key, label, counts in keyed]
+
+
+def _audited(row: Row, parts: Sequence[queries.Participation],
+             tables: Sequence[Sequence[Row]] = ()) -> Row:
+    """The row, its counts withheld where they and the groups splitting them (`parts`, or
+    each of `tables`) would leave a hidden group a single possible value."""
+    splits = [[participation_figures(part) for part in parts]] if parts else []
+    splits += [[table_row.figures for table_row in table] for table in tables]
+    figures = dict(row.figures)
+    for key, least, linked in LINKED:
+        if audit_total(figures[key], [[split[key] for split in figures_of]
+                                      for figures_of in splits], least).state == WITHHELD:
+            figures = {name: withheld(figure) if name in linked else figure
+                       for name, figure in figures.items()}
+    return replace(row, figures=figures)
+
+
+def _withhold_months(total: dict[str, Figure], rows: list[Row]) -> list[Row]:
+    """One cohort's months, the largest withheld where its total (also a row of the wider
+    dashboard, so never withheld) minus the months would pin a hidden one."""
+    hidden: list[set[str]] = [set() for _ in rows]
+    for key, least, linked in LINKED:
+        for index in withheld_parts(total[key], [row.figures[key] for row in rows], least):
+            hidden[index].update(linked)
+    return [replace(row, figures={key: withheld(figure) if key in hidden[index] else figure
+                                  for key, figure in row.figures.items()})
+            for index, row in enumerate(rows)]
 
 
 def _ordered(codes: Iterable[str], known: Mapping[str, object]) -> list[str]:
@@ -92,7 +121,6 @@ def participation_tables(counts: Sequence[queries.Participation],
     cohort_rows = _participation_rows(
         (cohort.slug, cohort.name, by[(queries.COHORT, str(cohort.id))]) for cohort in cohorts
         if (queries.COHORT, str(cohort.id)) in by)
-    # Regions and themes together split the total: protected as one list, shown as two.
     regions = _ordered((row.key for row in counts if row.dimension == queries.REGION), REGIONS)
     themes = _ordered((row.key for row in counts if row.dimension == queries.THEME), THEMES)
     focus_rows = _participation_rows(
@@ -101,6 +129,20 @@ def participation_tables(counts: Sequence[queries.Participation],
     months = sorted(row.key for row in counts if row.dimension == queries.MONTH)
     month_rows = [_month_row(row, index) for index, row in enumerate(_participation_rows(
         (month, month, by[(queries.MONTH, month)]) for month in months))]
+    if len(cohorts) > 1:
+        # A scope of several cohorts: its totals are its own (one cohort's are also a row of
+        # a wider dashboard, so withholding them there would hide nothing). A region's or a
+        # theme's row is split by its cohorts' rows, a month's by each cohort's page.
+        focus_rows = [_audited(row, [by[(queries.COHORT, str(cohort.id))] for cohort in cohorts
+                                     if cohort.focus == row.key
+                                     and (queries.COHORT, str(cohort.id)) in by])
+                      for row in focus_rows]
+        month_rows = [_audited(row, [by[key] for key in (
+            (queries.COHORT_MONTH, f"{cohort.id}:{row.key}") for cohort in cohorts) if key in by])
+                      for row in month_rows]
+        total = _audited(Row("", "", total), [], [cohort_rows, focus_rows, month_rows]).figures
+    else:
+        month_rows = _withhold_months(total, month_rows)
     cohort_note = (gettext("The chart shows the %(count)d most recent cohorts; the table lists "
                            "all %(total)d.", count=COHORT_CHART_LIMIT, total=len(cohort_rows))
                    if len(cohort_rows) > COHORT_CHART_LIMIT else "")
@@ -127,9 +169,26 @@ def _month_row(row: Row, index: int) -> Row:
                    sublabel=str(year) if index == 0 or month == 1 else "")
 
 
-def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
-                 language: str) -> list[Table]:
-    """For each course with a self-assessment, each statement's paired mean ratings."""
+def _audit_row(row: Row, parts: Sequence[queries.CohortCount],
+               checks: Sequence[tuple[str, str, int, int]]) -> Row:
+    """The row, withheld (each `key` with its `linked` figures) where, with its cohorts' own
+    figures (their pages, `parts`), it would leave a hidden cohort a single possible value."""
+    if not parts:
+        return row
+    figures = dict(row.figures)
+    for key, linked, least, most in checks:
+        split = [protect_count(part.verified, part.verified_people) if key == "verified"
+                 else protect_count(part.count, part.people) for part in parts]
+        if pins(figures[key], split, least, most):
+            figures = {name: withheld(figure) if name in (key, *linked.split()) else figure
+                       for name, figure in figures.items()}
+    return replace(row, figures=figures)
+
+
+def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course], language: str,
+                 by_cohort: Sequence[queries.CohortCount] = ()) -> list[Table]:
+    """For each course with a self-assessment, each statement's paired mean ratings
+    (`by_cohort`: each cohort's respondents, for a page of several cohorts)."""
     tables = []
     for course in courses:
         assessment = course.self_assessment
@@ -141,13 +200,15 @@ def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
         for statement in assessment.statements:
             shift = found.get(statement.statement_id)
             respondents = shift.respondents if shift else 0
-            rows.append(Row(statement.statement_id,
-                            statement.text(language, assessment.default_language), {
-                                "respondents": protect(respondents, respondents),
-                                "before": protect(shift.before if shift else None, respondents),
-                                "after": protect(shift.after if shift else None, respondents),
-                                "change": protect(shift.change if shift else None, respondents),
-                            }))
+            before = protect_mean(shift.before if shift else None, respondents)
+            after = protect_mean(shift.after if shift else None, respondents)
+            row = Row(statement.statement_id,
+                      statement.text(language, assessment.default_language), {
+                          "respondents": protect_count(respondents, respondents),
+                          "before": before, "after": after, "change": difference(after, before)})
+            key = f"{course.course_id}:{statement.statement_id}"
+            rows.append(_audit_row(row, [part for part in by_cohort if part.key == key],
+                                   [("respondents", "before after change", 1, HIDDEN_MOST)]))
         title = course.title(language)
         tables.append(Table(
             SHIFTS_PREFIX + course.course_id,
@@ -167,19 +228,19 @@ def shift_tables(shifts: Sequence[queries.Shift], courses: Sequence[Course],
 def _story_figures(counts: queries.StoryCounts | None) -> dict[str, Figure]:
     if counts is None:
         counts = queries.StoryCounts("", "", 0, 0, 0, 0)
-    return {"stories": protect(counts.stories, counts.authors),
-            "verified": protect(counts.verified, counts.verified_authors)}
+    return {"stories": protect_count(counts.stories, counts.authors),
+            "verified": protect_count(counts.verified, counts.verified_authors)}
 
 
 def _story_rows(groups: list[tuple[str, str, queries.StoryCounts]]) -> list[Row]:
-    rows = [Row(key, label, _story_figures(counts)) for key, label, counts in groups]
-    return protect_groups(rows, {"stories": [counts.authors for _, _, counts in groups],
-                                 "verified": [counts.verified_authors
-                                              for _, _, counts in groups]})
+    return [Row(key, label, _story_figures(counts)) for key, label, counts in groups]
 
 
-def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figure], list[Table]]:
-    """The scope's story totals, and the tables by theme and by country."""
+def story_tables(counts: Sequence[queries.StoryCounts],
+                 by_cohort: Sequence[queries.CohortCount] = ()) -> tuple[dict[str, Figure],
+                                                                         list[Table]]:
+    """The scope's story totals, and the tables by theme and by country (`by_cohort`: each
+    cohort's, for a page of several cohorts)."""
     by = {(row.dimension, row.key): row for row in counts}
     columns = [Column("stories", gettext("Outcome stories"), COUNT),
                Column("verified", gettext("Verified"), COUNT)]
@@ -189,6 +250,14 @@ def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figur
     countries = [row.key for row in counts if row.dimension == queries.COUNTRY]
     country_rows = _story_rows([(code, country_name(code) or code, by[(queries.COUNTRY, code)])
                                 for code in countries])
+    # A hidden group (fewer than 5 authors) may have written any number of stories; shown
+    # verified stories would say "5 authors or more".
+    checks = [("stories", "verified", 1, UNBOUNDED), ("verified", "", 0, UNBOUNDED)]
+    theme_rows = [_audit_row(row, [part for part in by_cohort if part.key == f"theme:{row.key}"],
+                             checks) for row in theme_rows]
+    country_rows = [_audit_row(row, [part for part in by_cohort
+                                     if part.key == f"country:{row.key}"], checks)
+                    for row in country_rows]
     # Shown countries by number of stories, then the others by name (their order tells
     # nothing about their size).
     country_rows.sort(key=lambda row: (not row.figures["stories"].shown,
@@ -199,7 +268,12 @@ def story_tables(counts: Sequence[queries.StoryCounts]) -> tuple[dict[str, Figur
                             total=len(country_rows))
                     if len(country_rows) > COUNTRY_CHART_LIMIT else "")
     stories = gettext("Outcome stories, with how many are verified in the table.")
-    return _story_figures(by.get((queries.ALL, ""))), [
+    total = _story_figures(by.get((queries.ALL, "")))
+    for key, least in (("stories", 1), ("verified", 0)):
+        total[key] = audit_total(total[key], [[row.figures[key] for row in rows]
+                                              for rows in (theme_rows, country_rows)], least,
+                                 most=UNBOUNDED)
+    return total, [
         Table("story-themes", gettext("Outcome stories by theme"), stories, gettext("Theme"),
               gettext("Code"), columns, theme_rows, BARS, "stories"),
         Table("story-countries", gettext("Outcome stories by country"), stories,

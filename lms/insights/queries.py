@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -43,7 +44,10 @@ ACTIVE_DAYS = 30
 # The groupings of the participation figures ("all" is the whole scope, key "").
 ALL, COHORT, REGION, THEME, MONTH = "all", "cohort", "region", "theme", "month"
 COUNTRY = "country"
-DIMENSIONS = (ALL, COHORT, REGION, THEME, MONTH)
+# A cohort's month ("12:2026-03"): never shown, it tells which months' figures, with each
+# cohort's own page, would give a small group away (lms/insights/privacy.py).
+COHORT_MONTH = "cohort-month"
+DIMENSIONS = (ALL, COHORT, REGION, THEME, MONTH, COHORT_MONTH)
 
 CohortIds = Sequence[int] | None
 
@@ -162,7 +166,7 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
         .where(_in_scope(Membership.cohort_id, cohort_ids))
         .cte("facts"))
 
-    def groupings(*where: ColumnElement[bool]) -> Subquery:
+    def groupings(*where: ColumnElement[bool], by_cohort_month: bool = True) -> Subquery:
         """Each fact once per grouping it belongs to (a small code for each grouping)."""
         def grouping(dimension: str, key: ColumnElement[str],
                      *only: ColumnElement[bool]) -> Select:
@@ -176,6 +180,8 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
             grouping(REGION, facts.c.focus, facts.c.kind == REGIONAL),
             grouping(THEME, facts.c.focus, facts.c.kind == THEMATIC),
             grouping(MONTH, facts.c.month),
+            *([grouping(COHORT_MONTH, cast(facts.c.cohort_id, String) + ":" + facts.c.month)]
+              if by_cohort_month else []),
         ).subquery()
 
     grouped = groupings()
@@ -191,7 +197,7 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
                      .label("completer_people"))
               .group_by(grouped.c.dimension, grouped.c.key).subquery("counts"))
     # Windows over completers only: far fewer rows to sort than every membership.
-    done = groupings(facts.c.days.is_not(None))
+    done = groupings(facts.c.days.is_not(None), by_cohort_month=False)  # no median needed
     group = [done.c.dimension, done.c.key]
     ranked = (select(done.c.dimension, done.c.key, done.c.days,
                      func.row_number().over(partition_by=group, order_by=done.c.days)
@@ -272,4 +278,69 @@ def stories(cohort_ids: CohortIds) -> list[StoryCounts]:
                .label("verified_authors"))
         .group_by(grouped.c.dimension, grouped.c.key)).all()
     return [StoryCounts(row.dimension, row.key, int(row.stories), int(row.authors),
+                        int(row.verified or 0), int(row.verified_authors)) for row in rows]
+
+
+@dataclass(frozen=True)
+class CohortCount:
+    """A figure of one cohort's own page, for checking a wider page's figure against it."""
+
+    cohort_id: int
+    key: str  # "course:statement", "theme:code" or "country:code"
+    count: int
+    people: int
+    verified: int = 0
+    verified_people: int = 0
+
+
+def respondents_by_cohort(cohort_ids: CohortIds) -> list[CohortCount]:
+    """Per cohort in scope and self-assessment statement, how many of its members rated it
+    before and after (as that cohort's page counts them): one query."""
+    if cohort_ids is not None and not cohort_ids:
+        return []
+    before, after = aliased(SelfAssessmentAnswer), aliased(SelfAssessmentAnswer)
+    rated_before, rated_after = aliased(SelfAssessmentRating), aliased(SelfAssessmentRating)
+    rows = db.session.execute(
+        select(Membership.cohort_id, before.course_id, rated_before.statement_id,
+               func.count(func.distinct(before.user_id)).label("respondents"))
+        .select_from(after)
+        .join(Membership, Membership.user_id == after.user_id)
+        .join(Cohort, and_(Cohort.id == Membership.cohort_id,
+                           Cohort.course_id == after.course_id))
+        .join(before, and_(before.user_id == after.user_id, before.course_id == after.course_id,
+                           before.phase == BEFORE))
+        .join(rated_before, rated_before.assessment_id == before.id)
+        .join(rated_after, and_(rated_after.assessment_id == after.id,
+                                rated_after.statement_id == rated_before.statement_id))
+        .where(after.phase == AFTER, _in_scope(Membership.cohort_id, cohort_ids))
+        .group_by(Membership.cohort_id, before.course_id, rated_before.statement_id)).all()
+    return [CohortCount(row.cohort_id, f"{row.course_id}:{row.statement_id}",
+                        int(row.respondents), int(row.respondents)) for row in rows]
+
+
+def stories_by_cohort(cohort_ids: CohortIds) -> list[CohortCount]:
+    """Per cohort in scope, its members' stories by theme and by country, verified or not
+    (as that cohort's page counts them): one query."""
+    if cohort_ids is not None and not cohort_ids:
+        return []
+    story = OutcomeStory
+    facts = (select(Membership.cohort_id, story.user_id, story.theme, story.country,
+                    case((story.verified_at.is_not(None), 1), else_=0).label("verified"))
+             .join(Membership, Membership.user_id == story.user_id)
+             .where(_in_scope(Membership.cohort_id, cohort_ids)).cte("cohort_stories"))
+
+    def grouping(prefix: str, key: ColumnElement[str]) -> Select:
+        return select(facts.c.cohort_id, (literal(f"{prefix}:", String) + cast(key, String))
+                      .label("key"), facts.c.user_id, facts.c.verified)
+
+    grouped = union_all(grouping(THEME, facts.c.theme),
+                        grouping(COUNTRY, facts.c.country)).subquery("grouped")
+    rows = db.session.execute(
+        select(grouped.c.cohort_id, grouped.c.key, func.count().label("stories"),
+               func.count(func.distinct(grouped.c.user_id)).label("authors"),
+               func.sum(grouped.c.verified).label("verified"),
+               func.count(func.distinct(case((grouped.c.verified == 1, grouped.c.user_id))))
+               .label("verified_authors"))
+        .group_by(grouped.c.cohort_id, grouped.c.key)).all()
+    return [CohortCount(row.cohort_id, row.key, int(row.stories), int(row.authors),
                         int(row.verified or 0), int(row.verified_authors)) for row in rows]

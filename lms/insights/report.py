@@ -3,7 +3,7 @@ for one cohort, as a PDF.
 
 Rendered by WeasyPrint from templates/insights/report.html through the certificates' safe URL
 fetcher (data: URIs and the bundled fonts only: the report never reaches the network or the
-file system), with the same fewer-than-5 rule as the dashboard.
+file system), published as the dashboard is (lms/insights/privacy.py), with the same note.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from lms.cohorts.focus import focus_label
 from lms.config import LANGUAGES
 from lms.db import utcnow
 from lms.insights import services
+from lms.insights.privacy import method_note
 from lms.insights.tables import display, draw
 
 STYLESHEET = Path(__file__).resolve().parent.parent.parent / "templates" / "insights" / \
@@ -62,7 +63,8 @@ def report_html(slug: str, language: str, now: datetime | None = None) -> str:
             "insights/report.html", board=board, cohort=cohort, language=language,
             focus=focus_label(cohort.kind, cohort.focus), course_titles=course_titles,
             tables=tables, charts={table.slug: draw(table) for table in tables if table.rows},
-            display=display, issuer=current_app.config.get("LMS_ISSUER_NAME", ""),
+            display=display, method_note=method_note(),
+            issuer=current_app.config.get("LMS_ISSUER_NAME", ""),
             made_on=format_date(board.generated_at.date(), "long"),
             starts_on=format_date(cohort.starts_on, "long"),
             ends_on=format_date(cohort.ends_on, "long"))

@@ -132,11 +132,16 @@ def build_dashboard(scope: Scope, language: str, now: datetime | None = None,
             Headline("completion", gettext("Completion rate"), totals["completion"], PERCENT),
             Headline("median_days", gettext("Median days to complete"),
                      totals["median_days"], DAYS)]
+    # A page of several cohorts is checked against each cohort's own page (privacy.py).
+    several = len(scope.cohorts) > 1
     if "shifts" in parts:
-        shifts = breakdowns.shift_tables(queries.shifts(scope.cohort_ids), scope_courses,
-                                         language)
+        shifts = breakdowns.shift_tables(
+            queries.shifts(scope.cohort_ids), scope_courses, language,
+            queries.respondents_by_cohort(scope.cohort_ids) if several else ())
     if "stories" in parts:
-        story_totals, stories = breakdowns.story_tables(queries.stories(scope.cohort_ids))
+        story_totals, stories = breakdowns.story_tables(
+            queries.stories(scope.cohort_ids),
+            queries.stories_by_cohort(scope.cohort_ids) if several else ())
         headline += [
             Headline("stories", gettext("Outcome stories"), story_totals["stories"], COUNT),
             Headline("verified", gettext("Verified stories"), story_totals["verified"], COUNT)]

@@ -12,7 +12,7 @@ from flask_babel import format_decimal, get_locale, gettext
 from markupsafe import Markup
 
 from lms.insights import charts
-from lms.insights.privacy import Figure, csv_marker, label_for
+from lms.insights.privacy import Figure, csv_marker, label_for, method_note
 
 COUNT = "count"
 PERCENT = "percent"
@@ -106,9 +106,10 @@ def safe_cell(text: str) -> str:
 
 
 def write_csv(table: Table) -> str:
-    """The table as CSV: UTF-8 with a byte order mark (for spreadsheets), codes, then figures.
+    """The table as CSV: UTF-8 with a byte order mark (for spreadsheets), codes, then figures,
+    then one cell saying how the figures are rounded (lms/insights/privacy.py).
 
-    Numbers are written plainly (a dot for decimals); no total row is added (see privacy.py).
+    Numbers are written plainly (a dot for decimals); no total row is added.
     """
     output = io.StringIO()
     output.write("\ufeff")
@@ -122,6 +123,7 @@ def write_csv(table: Table) -> str:
                         + [safe_cell(row.key), safe_cell(row.label)]
                         + [csv_value(row.figures[column.key], column.kind)
                            for column in table.columns])
+    writer.writerow([method_note()])
     return output.getvalue()
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from lms.access import FACILITATOR, requires
 from lms.db import utcnow
 from lms.insights import bp, services
+from lms.insights.privacy import method_note
 from lms.insights.tables import display, draw, write_csv
 
 
@@ -34,7 +35,7 @@ def index() -> ResponseReturnValue:
     tables = board.participation + board.shifts + board.stories
     return render_template("insights/dashboard.html", board=board, scope=scope,
                            charts={table.slug: draw(table) for table in tables if table.rows},
-                           display=display)
+                           display=display, method_note=method_note())
 
 
 @bp.route("/<chart>.csv")

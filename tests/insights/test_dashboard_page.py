@@ -49,25 +49,28 @@ def test_admin_sees_the_programme(client: FlaskClient, programme: Programme) -> 
     assert "<h1>Programme insights</h1>" in page and "Every cohort of the programme." in page
     assert '<a href="/insights/" aria-current="page">Insights</a>' in page
     glance = page.split('aria-labelledby="summary">', 1)[1].split("</ul>", 1)[0]
-    for figure, label in (("17", "Enrolments"), ("5", "Active learners (last 30 days)"),
-                          ("58.8%", "Completion rate"), ("22.5", "Median days to complete"),
-                          ("10", "Outcome stories"), ("6", "Verified stories")):
+    # 17 enrolments, 58.8% and 6 verified stories, as published (to 5 and to 10 points).
+    for figure, label in (("15", "Enrolments"), ("5", "Active learners (last 30 days)"),
+                          ("60%", "Completion rate"), ("22.5", "Median days to complete"),
+                          ("10", "Outcome stories"), ("5", "Verified stories")):
         assert f"<strong>{figure}</strong> {label}" in glance
-    assert _cells(_row(page, "Western Balkans 2025")) == ["8", "fewer than 5", "62.5%", "20"]
+    assert _cells(_row(page, "Western Balkans 2025")) == ["10", "fewer than 5", "60%", "20"]
     assert _cells(_row(page, "Justice 2025")) == ["fewer than 5"] * 4
-    assert _cells(_row(page, "Climate action 2025")) == [
-        "not shown", "fewer than 5", "not shown", "not shown"]
-    assert _cells(_row(page, "March 2025")) == ["9", "fewer than 5", "55.6%", "25"]
+    assert _cells(_row(page, "Climate action 2025")) == ["5", "fewer than 5", "not shown",
+                                                         "25"]
+    assert _cells(_row(page, "March 2025")) == ["10", "fewer than 5", "60%", "25"]
     statement = "I can name allies inside and outside government who would support a reform I lead."
-    assert _cells(_row(page, statement)) == ["6", "4.0", "3.3", "-0.7"]
-    assert _cells(_row(page, "Albania")) == ["6", "fewer than 5"]
+    assert _cells(_row(page, statement)) == ["5", "4.0", "3.5", "-0.5"]
+    assert _cells(_row(page, "Albania")) == ["5", "fewer than 5"]
+    # How the figures are rounded, said once above the tables.
+    assert "Every count is rounded to the nearest 5, totals too" in page
     # Every chart is an image named by its title, with a table and a CSV under it.
     assert page.count('role="img"') == 7
     for slug in ("cohorts", "regions", "themes", "months", "shifts-open-government-101",
                  "story-themes", "story-countries"):
         assert f'href="/insights/{slug}.csv"' in page
-    # A withheld figure never reaches the page as a number, not even in a chart.
-    assert "83.3" not in page and "83,3" not in page
+    # An exact rate never reaches the page, not even in a chart.
+    assert "83.3" not in page and "83,3" not in page and "58.8" not in page
     # Definitions, in one line each; stories' text never appears.
     assert "Members who opened or completed a lesson of their cohort’s course in the last 30 " \
            "days." in page
@@ -87,8 +90,8 @@ def test_facilitator_sees_only_their_cohort(client: FlaskClient, programme: Prog
     sign_in(client, programme.fa)
     page = client.get("/insights/").text
     assert "The cohort you run." in page
-    assert "<strong>8</strong> Enrolments" in page
-    assert "<strong>7</strong> Outcome stories" in page
+    assert "<strong>10</strong> Enrolments" in page  # 8
+    assert "<strong>5</strong> Outcome stories" in page  # 7
     assert "Western Balkans 2025" in page
     for other in ("Climate action 2025", "Justice 2025", "climate-2025", "March 2025",
                   "83.3%", "55.6%", "Senegal", "France"):
@@ -112,7 +115,8 @@ def test_facilitator_filters_among_their_cohorts(client: FlaskClient,
     page = client.get("/insights/?cohort=climate-2025").text
     assert "Cohort: Climate action 2025." in page
     assert '<option value="climate-2025" selected>' in page
-    assert _cells(_row(page, "Climate action 2025")) == ["6", "fewer than 5", "83.3%", "25"]
+    assert _cells(_row(page, "Climate action 2025")) == ["5", "fewer than 5", "not shown",
+                                                         "25"]
     assert 'href="/insights/cohorts.csv?cohort=climate-2025"' in page
 
 
@@ -132,7 +136,8 @@ def test_in_french(client: FlaskClient, programme: Programme) -> None:
     assert _cells(_row(page, "Justice 2025")) == ["moins de 5"] * 4
     # Only the note names the CSV files' marker, which stays in English.
     assert page.count("fewer than 5") == 1 and "« fewer than 5 » dans les CSV" in page
-    assert "<strong>58,8 %</strong>" in page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "<strong>60 %</strong>" in page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "arrondi au multiple de 5 le plus proche" in page
     assert "janvier 2025" in page
 
 
@@ -169,8 +174,10 @@ def test_an_empty_programme(client: FlaskClient, login_as) -> None:  # type: ign
     assert "<strong>fewer than 5</strong> Enrolments" in page
     assert page.count("Nothing to show yet.") == 6
     assert "No course taken by these cohorts has a self-assessment." in page
-    assert client.get("/insights/cohorts.csv").text == "\ufeffAddress,Cohort,Enrolments," \
-        "Active learners (last 30 days),Completion rate (%),Median days to complete\r\n"
+    header, note = client.get("/insights/cohorts.csv").text.split("\r\n", 1)
+    assert header == "\ufeffAddress,Cohort,Enrolments,Active learners (last 30 days)," \
+        "Completion rate (%),Median days to complete"
+    assert note.startswith('"Small numbers protect people.') and note.count("\r\n") == 1
 
 
 def test_a_facilitator_without_cohorts(client: FlaskClient, programme: Programme,

@@ -35,12 +35,14 @@ def test_report_of_a_cohort_as_pdf(app: Flask, programme, tmp_path: Path,
     assert path.read_bytes().startswith(b"%PDF-")
     text = _text(path)
     assert "Western Balkans 2025" in text and "Open Government 101" in text
-    assert "Enrolments 8" in text and "Completion rate 62.5%" in text
+    # 8 enrolments and 62.5%, as published: to the nearest 5 and 10 points, and why.
+    assert "Enrolments 10" in text and "Completion rate 60%" in text
+    assert "Every count is rounded to the nearest 5" in text
     assert "Median days to complete 20" in text
     # Two learners were active: fewer than 5, in the PDF too.
     assert "Active learners (last 30 days) fewer than 5" in text
     # Another cohort's numbers and names never appear.
-    assert "Climate action 2025" not in text and "83.3" not in text
+    assert "Climate action 2025" not in text and "83.3" not in text and "62.5" not in text
     # Stories' text never appears, only counts.
     assert "budget data" not in text
 
@@ -52,7 +54,8 @@ def test_report_in_french_to_a_chosen_file(app: Flask, programme, tmp_path: Path
     assert result.exit_code == 0, result.output
     text = _text(path)
     assert "Climate action 2025" in text and "Gouvernement ouvert 101" in text
-    assert "83,3" in text and "moins de 5" in text
+    assert "Taux d’achèvement non affiché" in text and "moins de 5" in text
+    assert "83,3" not in text and "80 %" not in text
 
 
 def test_unknown_cohort_and_format_are_clear_errors(app: Flask, programme,
