@@ -79,6 +79,7 @@ def main() -> None:
         from sqlalchemy import select
 
         from lms import create_app
+        from lms.accounts import sessions
         from lms.accounts.models import Role, User
         from lms.certificates import credentials, pdf, rendering, services
         from lms.certificates.models import Certificate
@@ -113,7 +114,7 @@ def main() -> None:
             rendered = rendering.render_all(rendering.unrendered(), workers=os.cpu_count())
             render_time = time.perf_counter() - started
             holder_id, code = first.user_id, first.code
-            session_id = db.session.get(User, holder_id).get_id()
+            session_id = sessions.start(db.session.get(User, holder_id), "bench")
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = session_id

@@ -156,6 +156,7 @@ def main() -> None:
         from flask_migrate import upgrade
 
         from lms import create_app
+        from lms.accounts import sessions
         from lms.accounts.models import Role, User
         from lms.extensions import db
 
@@ -170,7 +171,7 @@ def main() -> None:
             db.session.commit()
             for size in SIZES:
                 populate(size, f"cohort-{size}", facilitator.id, rng)
-            session_id = facilitator.get_id()
+            session_id = sessions.start(facilitator, "bench")
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = session_id

@@ -40,6 +40,7 @@ def populate(learners: int, cohort_count: int, rng: random.Random) -> dict[str, 
     """The programme, bulk-inserted; returns the admin's and a facilitator's session ids."""
     from sqlalchemy import insert, select
 
+    from lms.accounts import sessions
     from lms.accounts.models import Role, User
     from lms.alumni.models import OutcomeStory
     from lms.cohorts.focus import REGIONAL, REGIONS, THEMATIC, THEMES
@@ -142,7 +143,8 @@ def populate(learners: int, cohort_count: int, rng: random.Random) -> dict[str, 
     print(f"  {len(user_ids):,} learners in {len(cohort_rows)} cohorts, "
           f"{len(progress):,} lesson records, {len(answers):,} self-assessments, "
           f"{len(stories)} outcome stories")
-    return {"admin": admin.get_id(), "facilitator": facilitators[0].get_id()}
+    return {"admin": sessions.start(admin, "bench"),
+            "facilitator": sessions.start(facilitators[0], "bench")}
 
 
 def time_page(app, session_id: str, runs: int) -> dict[str, float]:  # type: ignore[no-untyped-def]

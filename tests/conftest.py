@@ -23,7 +23,7 @@ from lms import create_app
 from lms.accounts.models import Role, User
 from lms.config import TestConfig
 from lms.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 POSTGRES_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("LMS_REQUIRE_POSTGRES") == "1"
@@ -183,7 +183,7 @@ def login_as(client: FlaskClient) -> Callable[..., User]:
     def sign_in(role: str | Role = Role.LEARNER, **fields: object) -> User:
         user = make_user(role=Role(role), **fields)
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = sign_in_id(user)
             session["_fresh"] = True
         return user
 

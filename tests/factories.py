@@ -6,6 +6,7 @@ import itertools
 
 from werkzeug.security import generate_password_hash
 
+from lms.accounts import sessions
 from lms.accounts.models import Role, User
 from lms.db import utcnow
 from lms.extensions import db
@@ -34,3 +35,8 @@ def make_user(role: Role = Role.LEARNER, *, confirmed: bool = True, **fields: ob
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def sign_in_id(user: User) -> str:
+    """Start a sign-in for `user` as the sign-in form does; the session cookie carries its id."""
+    return sessions.start(user, "pytest")

@@ -8,7 +8,7 @@ from werkzeug.routing import Rule
 
 from lms import access
 from lms.accounts.models import Role
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 # A value for each kind of URL argument, so that every rule can be built.
 PLACEHOLDERS: dict[str, object] = {}
@@ -33,7 +33,7 @@ def _protected_rules(app: Flask) -> list[tuple[Rule, str]]:
 def _sign_in(client: FlaskClient, role: Role) -> None:
     user = make_user(role=role)
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
 
 
 def test_every_route_declares_who_may_use_it(app: Flask) -> None:

@@ -64,16 +64,9 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         """What the session and remember-me cookies carry: the id of a sign-in, never the user's
-        own id, so that one sign-in can be ended on the server (sign-out, another device).
-
-        An object not loaded for a sign-in (a test or a script signing someone in by writing
-        the session directly) starts a new one, committed at once so that a request can use it;
-        the views never get here: they sign in through sessions.start()."""
+        own id, so that one sign-in can be ended on the server (sign-out, another device)."""
         if self.sign_in_id is None:
-            sign_in = UserSession(user_id=self.id)
-            db.session.add(sign_in)
-            db.session.commit()
-            self.sign_in_id = sign_in.id
+            raise RuntimeError("start a sign-in with lms.accounts.sessions.start() first")
         return self.sign_in_id
 
     # Flask-Login's mixin compares users by get_id(), which names a sign-in: compare accounts.

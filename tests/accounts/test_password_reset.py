@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash
 from lms.accounts import services
 from lms.extensions import db
 from tests.accounts.helpers import link_in, page_without_tokens
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, sign_in_id
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -76,7 +76,7 @@ def test_reset_ends_other_sessions(client: FlaskClient, app: Flask, outbox) -> N
     user = make_user(email="ana@example.org")
     other_device = app.test_client()
     with other_device.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
     assert other_device.get("/account").status_code == 200
     client.post("/password/reset", data={"email": "ana@example.org"})
     client.post(link_in(outbox()[0]), data={"password": NEW_PASSWORD})

@@ -12,6 +12,7 @@ from lms.courses import services as courses
 from tests.alumni.helpers import graduate, make_graduate
 from tests.certificates.helpers import complete
 from tests.cohorts.helpers import make_cohort
+from tests.factories import sign_in_id
 
 PAGES = ["/alumni/", "/alumni/me", "/alumni/me/export"]
 
@@ -51,7 +52,7 @@ def test_alumni_facilitators_and_admins_open_the_directory(client, login_as) -> 
 
 def login_as_user(client, user) -> None:  # type: ignore[no-untyped-def]
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
 
 
 def test_a_learner_becomes_an_alumnus_on_graduating(client, login_as) -> None:

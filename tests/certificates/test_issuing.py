@@ -21,7 +21,7 @@ from lms.courses.models import LessonProgress
 from lms.extensions import db
 from tests.certificates.helpers import COURSE, complete
 from tests.cohorts.helpers import make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 
 def certificates_of(user) -> list[Certificate]:  # type: ignore[no-untyped-def]
@@ -127,11 +127,11 @@ def test_only_the_holder_and_admins_get_the_pdf(client: FlaskClient, app) -> Non
     assert client.get(url).status_code == 302  # signed out: to the sign-in page
     other = app.test_client()
     with other.session_transaction() as session:
-        session["_user_id"] = make_user().get_id()
+        session["_user_id"] = sign_in_id(make_user())
     assert other.get(url).status_code == 404
     admin = app.test_client()
     with admin.session_transaction() as session:
-        session["_user_id"] = make_user(Role.ADMIN).get_id()
+        session["_user_id"] = sign_in_id(make_user(Role.ADMIN))
     assert admin.get(url).status_code == 200
 
 

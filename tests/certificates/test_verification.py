@@ -17,7 +17,7 @@ from lms.certificates import codes, credentials, services
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from tests.certificates.helpers import complete
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 BASE = "https://learning.example.org"
 pytestmark = pytest.mark.app_config(LMS_BASE_URL=BASE)
@@ -86,7 +86,7 @@ def test_the_verify_pages_check_the_signature(client: FlaskClient, app) -> None:
     assert CHECKS_OUT in client.get(f"/verify/{code}").text
     french = app.test_client()
     with french.session_transaction() as session:
-        session["_user_id"] = make_user(locale="fr").get_id()
+        session["_user_id"] = sign_in_id(make_user(locale="fr"))
     assert "Son attestation signée (Open Badges 3.0) est bien authentifiée" in french.get(
         f"/verify/{code}").text
     assert client.get(f"/verify/{code}.json").json["signature_valid"] is True

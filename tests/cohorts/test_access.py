@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from lms.accounts.models import Role
 from tests.cohorts.helpers import make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_learner_sees_only_their_cohort_page(client: FlaskClient, app, two_cohor
     _, _, learner_a, _ = two_cohorts
     learner = app.test_client()
     with learner.session_transaction() as session:
-        session["_user_id"] = learner_a.get_id()
+        session["_user_id"] = sign_in_id(learner_a)
     assert learner.get("/cohorts/mine/").status_code == 200
     assert learner.get("/cohorts/theirs/").status_code == 403
     assert learner.get("/cohorts/mine/progress").status_code == 403
@@ -69,7 +69,7 @@ def test_learner_sees_only_their_cohort_page(client: FlaskClient, app, two_cohor
 def test_admin_sees_every_cohort(client: FlaskClient, app, two_cohorts) -> None:
     admin = app.test_client()
     with admin.session_transaction() as session:
-        session["_user_id"] = make_user(Role.ADMIN).get_id()
+        session["_user_id"] = sign_in_id(make_user(Role.ADMIN))
     assert "Learner B" in admin.get("/cohorts/theirs/progress").text
 
 

@@ -18,7 +18,7 @@ from lms.courses import services as courses
 from lms.extensions import db
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.cohorts.test_dashboard import finish
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def client_for(app: Flask, user: User) -> FlaskClient:
     """A second browser, signed in as `user`."""
     other = app.test_client()
     with other.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
     return other
 
 
@@ -260,7 +260,7 @@ def test_the_join_link_ignores_a_forged_host(app: Flask, cohort) -> None:
     code = services.rotate_join_code(cohort)
     forged = app.test_client()
     with forged.session_transaction(base_url="http://evil.example.com") as session:
-        session["_user_id"] = services.facilitators_of(cohort)[0].get_id()
+        session["_user_id"] = sign_in_id(services.facilitators_of(cohort)[0])
     response = forged.get("/cohorts/wb/members", base_url="http://evil.example.com")
     assert response.status_code == 200
     assert f"https://learn.example.org/cohorts/join/{code}" in response.text

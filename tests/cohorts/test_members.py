@@ -16,7 +16,7 @@ from lms.cohorts import services
 from lms.cohorts.models import CohortInvitation, Membership
 from lms.extensions import db
 from tests.cohorts.helpers import make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_join_link_can_be_rotated_and_switched_off(client: FlaskClient, cohort, 
     link = re.search(r"/cohorts/join/([\w-]+)", page).group(0)
     learner = app.test_client()
     with learner.session_transaction() as session:
-        session["_user_id"] = make_user(email="joiner@example.org").get_id()
+        session["_user_id"] = sign_in_id(make_user(email="joiner@example.org"))
     assert "Join the cohort" in learner.get(link).text
     learner.post(link)
     assert members() == {"joiner@example.org"}

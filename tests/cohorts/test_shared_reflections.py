@@ -17,7 +17,7 @@ from lms.courses import services as courses
 from lms.courses.models import FACILITATORS, PRIVATE
 from lms.extensions import db
 from tests.cohorts.helpers import COURSE, make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 SHARED_TEXT = "Shared: our budget data is late"
 PRIVATE_TEXT = "Private: my director blocks the reform"
@@ -27,7 +27,7 @@ NOT_A_FACILITATOR = "You are not one of this cohort's facilitators, so you do no
 def client_for(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
     return client
 
 

@@ -182,10 +182,10 @@ def test_reflections_are_private(client: FlaskClient, login_as, app) -> None:
     client.post("/courses/demo/first/reflection/think",
                 data={"text": "My private thought", "visibility": "facilitators"})
     other = app.test_client()
-    from tests.factories import make_user
+    from tests.factories import make_user, sign_in_id
 
     with other.session_transaction() as session:
-        session["_user_id"] = make_user().get_id()
+        session["_user_id"] = sign_in_id(make_user())
     assert "My private thought" not in other.get(LESSON_URL).text
 
 

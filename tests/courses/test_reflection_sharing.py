@@ -161,10 +161,10 @@ def test_each_learner_sees_only_their_own_choice(app, client: FlaskClient,
                                                  login_as: Callable[..., User]) -> None:
     login_as()
     client.post(REFLECT_URL, data={"text": "Shared by me", "visibility": "facilitators"})
-    from tests.factories import make_user
+    from tests.factories import make_user, sign_in_id
 
     other = app.test_client()
     with other.session_transaction() as session:
-        session["_user_id"] = make_user().get_id()
+        session["_user_id"] = sign_in_id(make_user())
     page = other.get(LESSON_URL).text
     assert "Shared by me" not in page and chosen(page) == ["private"] and SHARED not in page

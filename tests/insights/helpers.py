@@ -43,7 +43,7 @@ from lms.courses.models import LessonProgress, SelfAssessmentAnswer, SelfAssessm
 from lms.db import utcnow
 from lms.extensions import db
 from tests.cohorts.helpers import COURSE, make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 STATEMENTS = ("explain-open-government", "action-plan-cycle", "inclusive-co-creation",
               "reform-allies", "strategy-goals", "defend-civic-space")
@@ -166,5 +166,5 @@ def make_programme() -> Programme:
 
 def sign_in(client, user: User) -> None:  # type: ignore[no-untyped-def]
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
         session["_fresh"] = True

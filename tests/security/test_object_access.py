@@ -26,14 +26,15 @@ from lms.alumni import services as alumni
 from lms.alumni.models import PROGRAMME_ONLY, AlumniMessage
 from lms.certificates import codes
 from lms.certificates import services as certificates
+from lms.cohorts import invitations
 from lms.cohorts import services as cohorts
-from lms.cohorts.models import Cohort, FacilitatorNote
+from lms.cohorts.models import Cohort, CohortInvitation, FacilitatorNote
 from lms.courses import services as courses
 from lms.courses.models import FACILITATORS, LessonProgress, QuizAttempt, Reflection
 from lms.extensions import db
 from tests.alumni.helpers import make_graduate
 from tests.cohorts.helpers import COURSE, make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 # Routes with no wrong object for a user of their role, and why.
 NO_WRONG_OBJECT = {
@@ -60,6 +61,7 @@ class World:
     story_id: int
     certificate: dict[str, str]  # holder -> displayed code
     join_codes: dict[str, str]  # "current", "replaced", "closed"
+    invitation_id: int  # Leo's pending invitation to cohort a
 
 
 @pytest.fixture
@@ -97,16 +99,20 @@ def world(app: Flask) -> World:
         what_changed="Private outcome of Lia", who_changed="A ministry",
         happened_on=cohorts.today().replace(day=1), contribution="Some", theme="civic-space",
         country="SN", evidence=[], visibility=PROGRAMME_ONLY))
+    invitations.invite(cohort_a, email=users["leo"].email, name="Leo", inviter=users["fac_a"],
+                       locale="en")
     db.session.commit()
+    invitation_id = db.session.scalar(select(CohortInvitation.id))
     return World(users, message.id, story.id, certificate,
-                 {"current": current, "replaced": replaced, "closed": closed_code})
+                 {"current": current, "replaced": replaced, "closed": closed_code},
+                 invitation_id)
 
 
 def client_for(app: Flask, user: User | None) -> FlaskClient:
     client = app.test_client()
     if user is not None:
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = sign_in_id(user)
     return client
 
 
@@ -148,6 +154,8 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
             ("cohorts.join_link", "join-link", ["POST"]),
             ("certificates.cohort_certificates", "certificates", ["GET", "POST"]),
             ("certificates.cohort_zip", "certificates.zip", ["GET"]),
+            ("cohorts.resend_invitation", f"invitations/{world.invitation_id}/resend", ["POST"]),
+            ("cohorts.cancel_invitation", f"invitations/{world.invitation_id}/cancel", ["POST"]),
         ]}
     in_cohort = {  # another's cohort; a learner not in one's own; one's learner elsewhere
         endpoint: [attempt for method in methods for attempt in (
@@ -164,6 +172,11 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
         **facilitated, **in_cohort,
         "cohorts.show": [Attempt("ben", "GET", "/cohorts/a/", "ana"),
                          Attempt("fac_b", "GET", "/cohorts/a/", "fac_a")],
+        # Leo is invited to cohort a, Ben is not: Ben can neither join through Leo's invitation
+        # nor decline it (declining answers "no invitation to answer" and changes nothing).
+        "cohorts.accept_invitation": [Attempt("ben", "POST", "/cohorts/a/invitation/accept")],
+        "cohorts.decline_invitation": [Attempt("ben", "POST", "/cohorts/a/invitation/decline",
+                                               None, (303,))],
         "cohorts.join": [Attempt("ben", method, f"/cohorts/join/{code}")
                          for method in ("GET", "POST")
                          for code in (codes_["replaced"], codes_["closed"],

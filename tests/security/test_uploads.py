@@ -31,7 +31,7 @@ from lms.cohorts.models import Membership
 from lms.courses import services as courses
 from lms.extensions import db
 from tests.cohorts.helpers import COURSE, make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 URL = "/cohorts/wb/members/import"
 HEADER = b"email,name,country,organisation\n"
@@ -48,7 +48,7 @@ def client(app: Flask) -> FlaskClient:
     make_cohort(facilitators=[facilitator], slug="wb")
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = facilitator.get_id()
+        session["_user_id"] = sign_in_id(facilitator)
     return client
 
 

@@ -37,7 +37,7 @@ from tests.browser.conftest import (  # noqa: F401 - browser and live_server are
     live_server,
 )
 from tests.cohorts.helpers import make_cohort
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 from tests.security.xss_payloads import (
     FORMULA_PAYLOADS,
     PAYLOADS,
@@ -64,7 +64,7 @@ def payloads(database_url: str) -> list[Payload]:
 def signed_in(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = sign_in_id(user)
     return client
 
 
