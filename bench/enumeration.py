@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.lessons import BIN, PASSWORD, free_port, request  # noqa: E402
+from bench.lessons import BIN, PASSWORD, free_port, request, wait_until_up  # noqa: E402
 
 KNOWN, UNKNOWN = "bench.known@example.org", "nobody.here@example.org"
 PAUSE = 0.01  # seconds between requests: the previous email is written by then
@@ -125,12 +125,7 @@ def main() -> None:
         if client_cores:
             os.sched_setaffinity(0, client_cores)
         try:
-            for _ in range(100):
-                try:
-                    if request(port, "GET", "/healthz")[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
+            wait_until_up(port)
             browser = Browser(port)
             warm = max(10, options.requests // 10)
             reset = {"known": {"email": KNOWN}, "unknown": {"email": UNKNOWN}}

@@ -36,6 +36,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_up(port: int, seconds: float = 10.0) -> None:
+    """Wait for a server just started on `port` to answer /healthz."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if request(port, "GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+
+
 def request(port: int, method: str, path: str, cookie: str = "", body: str = "",
             ) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -108,12 +120,7 @@ def main() -> None:
             [str(BIN / "gunicorn"), "-w", str(options.workers), "-b", f"127.0.0.1:{port}",
              "--log-level", "warning", "bench._ping_app:app"], cwd=ROOT, env=env)
         try:
-            for _ in range(100):
-                try:
-                    if request(port, "GET", "/healthz")[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
+            wait_until_up(port)
             cookie = sign_in(port)
             status, headers, page = request(port, "GET", LESSON, cookie)
             assert status == 200 and b"Knowledge check" in page, status

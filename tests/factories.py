@@ -40,3 +40,13 @@ def make_user(role: Role = Role.LEARNER, *, confirmed: bool = True, **fields: ob
 def sign_in_id(user: User) -> str:
     """Start a sign-in for `user` as the sign-in form does; the session cookie carries its id."""
     return sessions.start(user, "pytest")
+
+
+def tampered(token: str) -> str:
+    """A signed token with one character of its signature changed.
+
+    The fifth character from the end always carries six signature bits (the last ones of a
+    base64 signature may carry padding bits that decoding ignores), so the result never
+    decodes to the same signature."""
+    changed = "A" if token[-5] != "A" else "B"
+    return token[:-5] + changed + token[-4:]

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("LMS_REQUIRE_BROWSER") == "1"
@@ -55,10 +59,30 @@ class LiveServer:
     app: Flask
 
 
+def _buffered(app: Flask) -> WSGIApplication:
+    """The app with each response body read whole and its iterator closed before it is sent.
+
+    Werkzeug's development server skips closing a response when the browser resets the
+    connection before the response is written (Chromium cancels a favicon request when the
+    page moves on): a static file would then stay open and fail the run with a
+    ResourceWarning that says nothing about the app."""
+
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """The test app served on 127.0.0.1 in a thread, for the browser."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -21,10 +21,12 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from lms.accounts.models import Role, User
+from lms.accounts.services import find_user_by_email
 from lms.alumni.models import AlumniMessage, AlumniProfile, OutcomeStory
 from lms.certificates import codes, pdf
 from lms.certificates import services as certificates
 from lms.certificates.models import Certificate
+from lms.cohorts import invitations
 from lms.cohorts import services as cohorts
 from lms.courses import services as courses
 from lms.courses.models import FACILITATORS
@@ -390,7 +392,7 @@ def test_csv_import_preview(app: Flask, payloads: list[Payload]) -> None:
     writer = csv.writer(output)
     writer.writerow(["email", "name", "country", "organisation"])
     for number, payload in enumerate(payloads):
-        writer.writerow([f"person{number}@example.org", payload.text, "SN", payload.text])
+        writer.writerow([f"imported{number}@example.org", payload.text, "SN", payload.text])
         writer.writerow([payload.text, "Someone", "SN", "Office"])
     boundary, body = encode_multipart({"file": FileStorage(
         io.BytesIO(output.getvalue().encode()), "people.csv")})
@@ -400,6 +402,9 @@ def test_csv_import_preview(app: Flask, payloads: list[Payload]) -> None:
     assert_inert(response.text, "import preview", shown=markers)
     token = re.search(r'name="token" value="([^"]+)"', response.text).group(1)
     posted(client, "/cohorts/wb/members/import/confirm", {"token": token})
+    # Invited people appear among the members, named as in the file, once they accept.
+    for number in range(len(payloads)):
+        invitations.accept("wb", find_user_by_email(f"imported{number}@example.org"))
     page(client, "/cohorts/wb/members", shown=markers)
 
 
