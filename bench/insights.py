@@ -140,6 +140,7 @@ def populate(learners: int, cohort_count: int, rng: random.Random) -> dict[str, 
     if db.engine.dialect.name == "postgresql":  # planner statistics, as a live database has
         with db.engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
+            connection.commit()  # statistics are rolled back with the transaction otherwise
     print(f"  {len(user_ids):,} learners in {len(cohort_rows)} cohorts, "
           f"{len(progress):,} lesson records, {len(answers):,} self-assessments, "
           f"{len(stories)} outcome stories")

@@ -300,20 +300,26 @@ def respondents_by_cohort(cohort_ids: CohortIds) -> list[CohortCount]:
         return []
     before, after = aliased(SelfAssessmentAnswer), aliased(SelfAssessmentAnswer)
     rated_before, rated_after = aliased(SelfAssessmentRating), aliased(SelfAssessmentRating)
+    # The paired answers first, then their cohorts (materialized, so that a planner short of
+    # statistics cannot pair every member's answers once per cohort of the course first).
+    pairs = (select(before.user_id, before.course_id, rated_before.statement_id)
+             .select_from(after)
+             .join(before, and_(before.user_id == after.user_id,
+                                before.course_id == after.course_id, before.phase == BEFORE))
+             .join(rated_before, rated_before.assessment_id == before.id)
+             .join(rated_after, and_(rated_after.assessment_id == after.id,
+                                     rated_after.statement_id == rated_before.statement_id))
+             .where(after.phase == AFTER)
+             .cte("pairs").prefix_with("MATERIALIZED"))
     rows = db.session.execute(
-        select(Membership.cohort_id, before.course_id, rated_before.statement_id,
-               func.count(func.distinct(before.user_id)).label("respondents"))
-        .select_from(after)
-        .join(Membership, Membership.user_id == after.user_id)
+        select(Membership.cohort_id, pairs.c.course_id, pairs.c.statement_id,
+               func.count(func.distinct(pairs.c.user_id)).label("respondents"))
+        .select_from(pairs)
+        .join(Membership, Membership.user_id == pairs.c.user_id)
         .join(Cohort, and_(Cohort.id == Membership.cohort_id,
-                           Cohort.course_id == after.course_id))
-        .join(before, and_(before.user_id == after.user_id, before.course_id == after.course_id,
-                           before.phase == BEFORE))
-        .join(rated_before, rated_before.assessment_id == before.id)
-        .join(rated_after, and_(rated_after.assessment_id == after.id,
-                                rated_after.statement_id == rated_before.statement_id))
-        .where(after.phase == AFTER, _in_scope(Membership.cohort_id, cohort_ids))
-        .group_by(Membership.cohort_id, before.course_id, rated_before.statement_id)).all()
+                           Cohort.course_id == pairs.c.course_id))
+        .where(_in_scope(Membership.cohort_id, cohort_ids))
+        .group_by(Membership.cohort_id, pairs.c.course_id, pairs.c.statement_id)).all()
     return [CohortCount(row.cohort_id, f"{row.course_id}:{row.statement_id}",
                         int(row.respondents), int(row.respondents)) for row in rows]
 
