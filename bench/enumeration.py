@@ -34,7 +34,14 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.lessons import BIN, PASSWORD, free_port, request, wait_until_up  # noqa: E402
+from bench.lessons import (  # noqa: E402
+    BIN,
+    PASSWORD,
+    free_port,
+    prepared_instance,
+    request,
+    wait_until_up,
+)
 
 KNOWN, UNKNOWN = "bench.known@example.org", "nobody.here@example.org"
 PAUSE = 0.01  # seconds between requests: the previous email is written by then
@@ -105,15 +112,7 @@ def main() -> None:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "LMS_INSTANCE_PATH": folder, "LMS_SECRET_KEY": "bench-" + "k" * 40,
-               "LMS_RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}
-        env.pop("LMS_MAIL_URL", None)  # email to the outbox folder, never to a real server
-        flask = [str(BIN / "flask"), "--app", "wsgi"]
-        subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-        subprocess.run([*flask, "lms", "create-admin", KNOWN, "--name", "Bench Known",
-                        "--password", PASSWORD], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        env = prepared_instance(folder, KNOWN, "Bench Known")
         port = free_port()
         # The server's log (a line per email written) goes to a file, shown if something fails.
         log = Path(folder, "server.log").open("w")

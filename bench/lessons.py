@@ -36,6 +36,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def prepared_instance(folder: str, email: str, name: str) -> dict[str, str]:
+    """A migrated database in `folder` with one account (`email`, PASSWORD); returns the
+    environment to serve it with: rate limits off, email to the outbox folder."""
+    env = {**os.environ, "LMS_INSTANCE_PATH": folder, "LMS_SECRET_KEY": "bench-" + "k" * 40,
+           "LMS_RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}
+    env.pop("LMS_MAIL_URL", None)  # never a real mail server
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "lms", "create-admin", email, "--name", name, "--password", PASSWORD],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
 def wait_until_up(port: int, seconds: float = 10.0) -> None:
     """Wait for a server just started on `port` to answer /healthz."""
     deadline = time.monotonic() + seconds
@@ -107,14 +120,7 @@ def main() -> None:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "LMS_INSTANCE_PATH": folder, "LMS_SECRET_KEY": "bench-" + "k" * 40,
-               "LMS_RATELIMIT_ENABLED": "0", "PYTHONPATH": str(ROOT)}
-        flask = [str(BIN / "flask"), "--app", "wsgi"]
-        subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-        subprocess.run([*flask, "lms", "create-admin", EMAIL, "--name", "Bench Learner",
-                        "--password", PASSWORD], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        env = prepared_instance(folder, EMAIL, "Bench Learner")
         port = free_port()
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(options.workers), "-b", f"127.0.0.1:{port}",
