@@ -38,7 +38,7 @@ DOWNLOAD_ENDPOINTS = frozenset({
 UNLABELLED_EXEMPT_TYPES = frozenset({"hidden", "submit", "button", "reset", "image"})
 # Escaped markup or template syntax that reached the reader instead of being rendered.
 ESCAPED_MARKUP = re.compile(r"<[a-zA-Z/!]|&lt;|&gt;|&amp;|\{\{|\{%|%\(")
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")  # also 2026-12-02T14:03
 URL_IN_TEXT = re.compile(r"https?://\S+")
 INVISIBLE = frozenset({"script", "style", "template", "head"})
 # Text that is a value or machine text, not running text: what someone typed in a box, and
