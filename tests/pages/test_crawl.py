@@ -8,6 +8,7 @@ every finding is reported at once, with the role, language and address.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -30,7 +31,7 @@ LANGUAGES = ("en", "fr")
 
 
 @pytest.fixture
-def recorder() -> MessageRecorder:
+def recorder() -> Iterator[MessageRecorder]:
     with MessageRecorder().installed() as recorder:
         yield recorder
 
