@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from lms.accounts.forms import ROLE_LABELS
 from lms.extensions import db, login_manager
-from lms.i18n import LANGUAGE_NAMES, country_name
+from lms.i18n import LANGUAGE_NAMES, country_name, format_date, format_datetime
 from lms.mail import MailError
 
 # No inline script or style anywhere: everything comes from our own static files.
@@ -153,6 +153,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(MailError, _mail_down)
     app.context_processor(_template_globals)
+    # Dates for people to read; machine-readable ones (<time datetime>, CSV, JSON) stay ISO.
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_datetime, "format_datetime")
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

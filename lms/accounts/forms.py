@@ -139,7 +139,7 @@ class ChangePasswordForm(FlaskForm):
 class EndSessionForm(FlaskForm):
     """Sign out one device, named by its handle."""
 
-    handle = HiddenField(validators=[InputRequired(), Length(max=64)])
+    handle = HiddenField(_l("Device"), validators=[InputRequired(), Length(max=64)])
 
 
 ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.FACILITATOR: _l("Facilitator"),

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -81,12 +82,13 @@ def download(code: str) -> ResponseReturnValue:
         "Cache-Control": "private, max-age=3600"})
 
 
+# Labels as the templates show them: WTForms would otherwise make English ones from the names.
 class VerifyForm(FlaskForm):
-    code = StringField()
+    code = StringField(_l("Verification code"))
 
 
 class UploadForm(FlaskForm):
-    file = FileField()
+    file = FileField(_l("PDF file"))
 
 
 @bp.route("/verify/", methods=["GET"])
@@ -181,12 +183,17 @@ def status_list() -> ResponseReturnValue:
 # --- administration ------------------------------------------------------------------------------
 
 class RevokeForm(FlaskForm):
-    reason = StringField()
-    note = TextAreaField()
+    reason = StringField(_l("Public reason"))
+    note = TextAreaField(_l("Internal note"))
 
 
 class ReissueForm(FlaskForm):
-    holder_name = StringField()
+    holder_name = StringField(_l("Name as it should be printed"))
+
+
+# The history's event kinds (CertificateEvent.kind), as the page names them.
+EVENT_NAMES = {"issued": _l("Issued"), "downloaded": _l("Downloaded"), "revoked": _l("Revoked"),
+               "reissued": _l("Reissued")}
 
 
 @bp.route("/admin/certificates")
@@ -232,8 +239,8 @@ def admin_show(code: str) -> ResponseReturnValue:
     events = db.session.scalars(select(CertificateEvent).where(
         CertificateEvent.certificate_id == certificate.id).order_by(CertificateEvent.id)).all()
     return render_template("certificates/admin_show.html", certificate=certificate,
-                           events=events, codes=codes, state=services.state(certificate),
-                           error=error), 400 if error else 200
+                           events=events, event_names=EVENT_NAMES, codes=codes,
+                           state=services.state(certificate), error=error), 400 if error else 200
 
 
 # --- a cohort's certificates ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ from lms.database import insert_or_ignore
 from lms.db import utcnow
 from lms.events import course_standing_changed
 from lms.extensions import db
+from lms.i18n import format_date
 
 
 class CohortError(Exception):
@@ -265,10 +266,10 @@ def set_schedule(cohort: Cohort, due_dates: dict[str, date]) -> None:
             raise CohortError(gettext("Give every lesson a due date."), lesson.lesson_id)
         if due_on > cohort.ends_on:
             raise CohortError(gettext("This date is after the cohort ends (%(end)s).",
-                                      end=cohort.ends_on.isoformat()), lesson.lesson_id)
+                                      end=format_date(cohort.ends_on)), lesson.lesson_id)
         if due_on < cohort.starts_on:
             raise CohortError(gettext("This date is before the cohort starts (%(start)s).",
-                                      start=cohort.starts_on.isoformat()), lesson.lesson_id)
+                                      start=format_date(cohort.starts_on)), lesson.lesson_id)
     db.session.execute(delete(DueDate).where(DueDate.cohort_id == cohort.id))
     for lesson in course.lessons:
         db.session.add(DueDate(cohort_id=cohort.id, lesson_id=lesson.lesson_id,

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from lxml import html
 from sqlalchemy import event
 
 from lms.accounts.models import Role
@@ -60,6 +61,17 @@ def test_states_and_summary(client: FlaskClient, cohort_with_learners) -> None:
     assert "Completed" in rows["Dan Done"] and "7/7" in rows["Dan Done"]
     assert rows["Bo Behind"].count("cell--overdue") == 2  # lessons 2 and 3; 4 is due today
     assert '<li class="stat--behind"><strong>1</strong>' in page
+
+
+def test_lesson_cells_read_as_marks_and_words(client: FlaskClient, cohort_with_learners) -> None:
+    page = html.document_fromstring(client.get("/cohorts/wb/progress").text)
+    row = page.xpath("//tr[th/a[text()='Bo Behind']]")[0]
+    cells = [" ".join(cell.text_content().split())
+             for cell in row.xpath("td[contains(@class, 'cell--')]")]
+    assert cells[:5] == ["✓done", "!overdue", "!overdue", "not started", "not started"]
+    done = row.xpath("td[contains(@class,'cell--done')]")[0]
+    assert done.xpath("span[@aria-hidden='true']/text()") == ["✓"]
+    assert done.xpath("span[@class='visually-hidden']/text()") == ["done"]
 
 
 def test_filters_and_sorting(client: FlaskClient, cohort_with_learners) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -60,7 +61,8 @@ def test_facilitator_edits_the_schedule_within_the_dates(client: FlaskClient, lo
     late = (cohort.ends_on + timedelta(days=3)).isoformat()
     response = client.post("/cohorts/wb/schedule", data={**data, "due_civic_space": late})
     assert response.status_code == 400
-    assert f"This date is after the cohort ends ({cohort.ends_on.isoformat()})." in response.text
+    ends = format_date(cohort.ends_on, "long", locale="en")  # "January 22, 2027", not ISO
+    assert f"This date is after the cohort ends ({ends})." in response.text
     assert services.schedule(cohort) == due
     grouped = {**data, "due_how_ogp_works": data["due_what_open_government_means"]}
     client.post("/cohorts/wb/schedule", data=grouped)
