@@ -20,7 +20,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -71,10 +71,15 @@ def course(course_id: str) -> ResponseReturnValue:
     assessment = self_assessments.standing(current_user.id, course)
     shifts = (self_assessments.comparison(assessment, course.self_assessment, language)
               if assessment and (assessment.before or assessment.after) else [])
+    certificate = certificates.active_certificate(current_user.id, course.course_id)
+    revoked = None if certificate else certificates.revoked_certificate(current_user.id,
+                                                                        course.course_id)
     return render_template(
         "courses/course.html", course=course, language=language,
         progress=services.course_progress(current_user.id, course),
-        certificate=certificates.active_certificate(current_user.id, course.course_id),
+        certificate=certificate, revoked=revoked,
+        revoked_on=format_date(revoked.revoked_at.date(), "long")
+        if revoked and revoked.revoked_at else None,
         rule=certificates.eligibility(current_user.id, course), assessment=assessment,
         shifts=shifts)
 
