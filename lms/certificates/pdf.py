@@ -269,6 +269,9 @@ def render_certificate(view: CertificateView, credential_json: bytes) -> bytes:
                          if view.expires_on else None),
         created=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         qr_svg=_qr_svg(view.verify_url, labels["qr_title"]),
+        # The address may wrap before the code, never inside it (see certificate.css).
+        verify_prefix=view.verify_url.removesuffix(view.code),
+        verify_code=view.code if view.verify_url.endswith(view.code) else "",
     )
     html = _environment.get_template("certificate.html").render(context)
     attachment = Attachment(string=bytes(credential_json), name=ATTACHMENT_NAME,

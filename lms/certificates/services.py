@@ -10,14 +10,16 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
-from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import select
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, gettext, ngettext
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import mail
 from lms.accounts.models import User
 from lms.accounts.services import normalise_email
 from lms.certificates import codes, credentials
@@ -260,10 +262,13 @@ def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | 
 
 
 def issue_if_eligible(user_id: int, course_id: str) -> Certificate | None:
-    """Issue when the last condition of the rule has just been met; None if not yet."""
+    """Issue when the last condition of the rule has just been met; None if not yet, or if
+    the learner's certificate for the course was revoked."""
     course = courses.get_course(course_id)
     if active_certificate(user_id, course_id) is not None:
         return None
+    if revoked_certificate(user_id, course_id) is not None:
+        return None  # a revocation is not undone by the next lesson marked done
     rule = eligibility(user_id, course)
     if not rule.eligible:
         return None
@@ -385,17 +390,48 @@ def successor(certificate: Certificate) -> Certificate | None:
 # --- revocation and reissue ----------------------------------------------------------------------
 
 def revoke(certificate: Certificate, actor: User, reason: str, note: str) -> None:
-    """Revoke: the record stays, with a public reason and an internal note."""
+    """Revoke: the record stays, with a public reason and an internal note. Of two requests
+    at once, only one succeeds: the one that then tells the holder (revocation_email)."""
     if certificate.status != ACTIVE:
         raise CertificateError(gettext("Only an active certificate can be revoked."))
     if not reason.strip():
         raise CertificateError(gettext("Give the public reason for the revocation."))
-    certificate.status = REVOKED
-    certificate.revoked_at = utcnow()
-    certificate.revocation_reason = reason.strip()[:300]
-    certificate.revocation_note = note.strip()
+    # Only while it is still active: of two requests at once (a double click), one revokes
+    # and emails, the other is refused.
+    revoked = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.status == ACTIVE)
+        .values(status=REVOKED, revoked_at=utcnow(), revocation_reason=reason.strip()[:300],
+                revocation_note=note.strip()),
+        execution_options={"synchronize_session": False})
+    if revoked.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise CertificateError(gettext("Only an active certificate can be revoked."))
     _record(certificate, "revoked", actor.id, reason.strip()[:300])
     db.session.commit()
+
+
+def revocation_email(certificate: Certificate) -> EmailMessage:
+    """Tell the holder, in their language, that the certificate was revoked and why."""
+    holder = db.session.get(User, certificate.user_id)
+    assert holder is not None and certificate.revoked_at is not None
+    with force_locale(holder.locale):
+        subject = gettext("Your certificate “%(course)s” was revoked",
+                          course=certificate.course_title)
+        body = render_template(
+            "email/certificate_revoked.txt", user=holder, certificate=certificate,
+            code=codes.display(certificate.code),
+            issued_on=format_date(certificate.issued_at.date(), "long"),
+            revoked_on=format_date(certificate.revoked_at.date(), "long"),
+            verify_url=mail.link("certificates.verify", code=codes.display(certificate.code)),
+            certificates_url=mail.link("certificates.mine"))
+    return mail.compose(holder.email, subject, body)
+
+
+def revoked_certificate(user_id: int, course_id: str) -> Certificate | None:
+    """The learner's latest revoked certificate for a course, if any."""
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id,
+        Certificate.status == REVOKED).order_by(Certificate.revoked_at.desc()).limit(1))
 
 
 def reissue(certificate: Certificate, actor: User, holder_name: str) -> Certificate:

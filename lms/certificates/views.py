@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -26,9 +26,10 @@ from flask_wtf.file import FileField
 from sqlalchemy import or_, select
 from wtforms import StringField, TextAreaField
 
+from lms import mail
 from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
 from lms.certificates import bp, codes, services, verification
-from lms.certificates.models import Certificate, CertificateEvent
+from lms.certificates.models import REVOKED, Certificate, CertificateEvent
 from lms.certificates.pdf import CertificateRenderError
 from lms.cohorts.views import cohort_for_facilitator
 from lms.extensions import db, limiter
@@ -73,12 +74,20 @@ def mine() -> ResponseReturnValue:
 @bp.route("/certificates/<code>.pdf")
 @requires(SIGNED_IN)
 def download(code: str) -> ResponseReturnValue:
-    """The certificate's PDF, for its holder and admins."""
+    """The certificate's PDF, for its holder and admins; a revoked one only after a notice
+    page (410: no longer valid, so that a script or a saved link never takes it for a valid
+    one) whose link, with ?revoked=1, downloads it anyway."""
     certificate = _mine_or_404(code)
+    revoked = services.state(certificate) == REVOKED
+    if revoked and request.args.get("revoked") != "1":
+        assert certificate.revoked_at is not None
+        return render_template(
+            "certificates/revoked.html", certificate=certificate, codes=codes,
+            revoked_on=format_date(certificate.revoked_at.date(), "long")), 410
     document = services.pdf(certificate, current_user)
+    name = f"certificate-{codes.display(certificate.code)}{'-revoked' if revoked else ''}.pdf"
     return Response(document, mimetype="application/pdf", headers={
-        "Content-Disposition":
-            f'attachment; filename="certificate-{codes.display(certificate.code)}.pdf"',
+        "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "private, max-age=3600"})
 
 
@@ -231,9 +240,12 @@ def admin_show(code: str) -> ResponseReturnValue:
                                         code=codes.display(replacement.code)), code=303)
             services.revoke(certificate, current_user, revoke_form.reason.data or "",
                             revoke_form.note.data or "")
-            flash(gettext("Certificate revoked."), "success")
-            return redirect(url_for("certificates.admin_show",
-                                    code=codes.display(certificate.code)), code=303)
+            message = services.revocation_email(certificate)  # only once it was revoked
+            flash(gettext("Certificate revoked. Its holder is told by email, with the reason."),
+                  "success")
+            return mail.send_after_response(redirect(url_for(
+                "certificates.admin_show", code=codes.display(certificate.code)), code=303),
+                message)
         except services.CertificateError as problem:
             error = str(problem)
     events = db.session.scalars(select(CertificateEvent).where(

@@ -37,9 +37,13 @@ from lms.courses.markup import (
 from lms.courses.models import PRIVATE, VISIBILITIES
 
 COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
-               "licence", "pass_mark", "lessons", "certificate", "reflections")
+               "licence", "pass_mark", "lessons", "certificate", "reflections", "quizzes")
 CERTIFICATE_KEYS = ("programme", "signatories", "valid_years", "alumni")
 REFLECTIONS_KEYS = ("default_visibility",)
+QUIZZES_KEYS = ("explanation_after_wrong",)
+# Wrong answers after which a check's explanation shows anyway: enough to try the options,
+# not so many that a stuck learner gives up.
+EXPLANATION_AFTER_WRONG = 3
 REQUIRED_COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "licence",
                         "pass_mark", "lessons")
 FRONT_MATTER_KEYS = ("title", "minutes", "summary", "sources")
@@ -161,6 +165,9 @@ class Course:
     self_assessment: SelfAssessment | None = None
     # Who reads a new reflection unless the learner chooses otherwise (models.VISIBILITIES).
     reflection_default: str = PRIVATE
+    # Wrong answers to a check after which its explanation is shown (None: only once answered
+    # correctly); the explanation usually gives the answer away.
+    explanation_after_wrong: int | None = EXPLANATION_AFTER_WRONG
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles[self.default_language]
@@ -318,6 +325,7 @@ class _CourseLoader:
             self_assessment=self_assessment,
             reflection_default=(settings.get("reflections") or {}).get("default_visibility",
                                                                        PRIVATE),
+            explanation_after_wrong=_explanation_after_wrong(settings.get("quizzes") or {}),
         )
 
     def _error_count(self) -> int:
@@ -372,6 +380,8 @@ class _CourseLoader:
             ok = _check_certificate(certificate, lines.get("certificate", 1), report) and ok
         if "reflections" in settings:
             ok = _check_reflections(settings["reflections"], lines["reflections"], report) and ok
+        if "quizzes" in settings:
+            ok = _check_quizzes(settings["quizzes"], lines["quizzes"], report) and ok
         seen: set[str] = set()
         for position, lesson_id in enumerate(lessons):
             if lesson_id in seen:
@@ -427,6 +437,32 @@ def _check_reflections(reflections: object, line: int, report: Reporter) -> bool
                      f"{', '.join(VISIBILITIES)}, not '{default}'")
         ok = False
     return ok
+
+
+def _check_quizzes(quizzes: object, line: int, report: Reporter) -> bool:
+    """`quizzes: {explanation_after_wrong: 1-100 | never}`; absent means 3."""
+    if not isinstance(quizzes, dict):
+        report.error(line, "quizzes", "quizzes must be a mapping like "
+                     "{explanation_after_wrong: 3}")
+        return False
+    ok = True
+    for key in quizzes:
+        if key not in QUIZZES_KEYS:
+            report.error(line, "unknown-key", f"unknown key '{key}' in quizzes"
+                         f"{did_you_mean(str(key), QUIZZES_KEYS)}")
+            ok = False
+    after = quizzes.get("explanation_after_wrong", EXPLANATION_AFTER_WRONG)
+    if after != "never" and (not isinstance(after, int) or isinstance(after, bool)
+                             or not 1 <= after <= 100):
+        report.error(line, "quizzes", "explanation_after_wrong must be a whole number of wrong "
+                     f"answers from 1 to 100, or never, not '{after}'")
+        ok = False
+    return ok
+
+
+def _explanation_after_wrong(quizzes: dict[str, Any]) -> int | None:
+    after = quizzes.get("explanation_after_wrong", EXPLANATION_AFTER_WRONG)
+    return None if after == "never" else int(after)
 
 
 def _certificate_rule(certificate: dict[str, Any]) -> CertificateRule:

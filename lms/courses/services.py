@@ -148,12 +148,18 @@ def start_lesson(user_id: int, course: Course, lesson: Lesson) -> None:
 
 @dataclass
 class QuizState:
-    """The learner's last answer to a check, and whether they ever got it right."""
+    """The learner's last answer to a check, and whether they ever got it right (the first
+    correct answer counts: a later wrong try changes neither the check nor the lesson)."""
 
     answer: list[int] | str | None = None
     correct: bool | None = None
     passed: bool = False
     attempts: int = 0
+
+    def shows_explanation(self, after_wrong: int | None) -> bool:
+        """Whether the explanation, which usually gives the answer away, may show: once
+        answered correctly, or after `after_wrong` wrong answers (None: never before)."""
+        return self.passed or (after_wrong is not None and self.attempts >= after_wrong)
 
 
 @dataclass(frozen=True)

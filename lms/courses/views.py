@@ -20,7 +20,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -71,10 +71,15 @@ def course(course_id: str) -> ResponseReturnValue:
     assessment = self_assessments.standing(current_user.id, course)
     shifts = (self_assessments.comparison(assessment, course.self_assessment, language)
               if assessment and (assessment.before or assessment.after) else [])
+    certificate = certificates.active_certificate(current_user.id, course.course_id)
+    revoked = None if certificate else certificates.revoked_certificate(current_user.id,
+                                                                        course.course_id)
     return render_template(
         "courses/course.html", course=course, language=language,
         progress=services.course_progress(current_user.id, course),
-        certificate=certificates.active_certificate(current_user.id, course.course_id),
+        certificate=certificate, revoked=revoked,
+        revoked_on=format_date(revoked.revoked_at.date(), "long")
+        if revoked and revoked.revoked_at else None,
         rule=certificates.eligibility(current_user.id, course), assessment=assessment,
         shifts=shifts)
 
@@ -226,7 +231,7 @@ def reflect(course_id: str, lesson_id: str, reflection_id: str) -> ResponseRetur
 @bp.route("/<course_id>/<lesson_id>/done", methods=["POST"])
 @requires(SIGNED_IN)
 def complete(course_id: str, lesson_id: str) -> ResponseReturnValue:
-    """Mark the lesson done and go on to the next one (or back to the course)."""
+    """Mark the lesson done and go on to the next one (or back to the course), saying so."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
     CompleteForm().validate()
@@ -236,8 +241,16 @@ def complete(course_id: str, lesson_id: str) -> ResponseReturnValue:
         return _lesson_page(course, lesson, errors={"complete": str(error)}, status=400)
     following = course.lessons[lesson.position + 1] \
         if lesson.position + 1 < len(course.lessons) else None
+    language = _language()
+    title = lesson.version(language)[0].title
     if following is None:
+        flash(gettext("“%(title)s” is marked as done. That was the last lesson of the course.",
+                      title=title), "success")
         return redirect(url_for("courses.course", course_id=course.course_id), code=303)
+    flash(gettext("“%(title)s” is marked as done. Next: lesson %(number)d of %(count)d, "
+                  "“%(next)s”.", title=title, number=following.position + 1,
+                  count=len(course.lessons), next=following.version(language)[0].title),
+          "success")
     return redirect(url_for("courses.lesson", course_id=course.course_id,
                             lesson_id=following.lesson_id), code=303)
 

@@ -73,3 +73,18 @@ def test_earn_verify_and_revoke(browser, live_server, tmp_path) -> None:  # type
     expect(page.get_by_text("Issued in error")).to_be_visible()
     check_page(page, "verify-revoked")
     stranger.close()
+
+    # The holder is told why on the course page, and the PDF comes after a notice.
+    holder = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    page = holder.new_page()
+    _sign_in(page, "fatou@example.org")
+    page.goto(f"/courses/{COURSE}/")
+    expect(page.get_by_text("Your certificate for this course was revoked on")).to_contain_text(
+        "Reason: Issued in error")
+    page.goto(f"/certificates/{code}.pdf")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This certificate was revoked")
+    check_page(page, "certificate-revoked-notice")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the revoked PDF anyway").click()
+    assert download.value.suggested_filename == f"certificate-{code}-revoked.pdf"
+    holder.close()

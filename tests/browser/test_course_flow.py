@@ -58,6 +58,14 @@ def test_learner_takes_a_lesson_and_keeps_progress_in_french(page) -> None:  # t
     _answer(page, quizzes[0], right=False)
     expect(page.locator(f"#quiz-{quizzes[0].quiz_id}")).to_contain_text("Not quite")
     check_page(page, "lesson-wrong-answer")
+    # Marking it done too soon opens on what is missing, with links down to it.
+    page.get_by_role("button", name="Mark as done").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text(f"{len(quizzes)} knowledge checks still need")
+    check_page(page, "lesson-not-done")
+    summary.get_by_role("link", name=f"Knowledge check 1 of {len(quizzes)}").click()
+    expect(page.locator(f"#quiz-{quizzes[0].quiz_id}")).to_be_in_viewport()
     _answer(page, quizzes[0], right=True)
     expect(page.locator(f"#quiz-{quizzes[0].quiz_id}")).to_contain_text("Correct.")
     for quiz in quizzes[1:]:
@@ -73,6 +81,9 @@ def test_learner_takes_a_lesson_and_keeps_progress_in_french(page) -> None:  # t
     page.get_by_role("button", name="Mark as done").click()
     second_title = course.lessons[1].versions["en"].title
     expect(page.get_by_role("heading", level=1)).to_have_text(second_title)
+    expect(page.locator(".flash--success")).to_have_text(
+        f"“{first.versions['en'].title}” is marked as done. Next: lesson 2 of 7, "
+        f"“{second_title}”.")
     expect(page.get_by_text("1 of 7 lessons done")).to_be_visible()
 
     page.get_by_role("link", name="Open Government 101").first.click()

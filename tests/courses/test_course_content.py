@@ -93,3 +93,23 @@ def test_the_documented_example_passes_the_checker(tmp_path: Path) -> None:
     version = catalogue.courses["demo"].lessons[0].versions["en"]
     assert [quiz.kind for quiz in version.quizzes.values()] == ["single", "multiple", "text"]
     assert "Notes for facilitators" not in str(version.segments)
+
+
+def test_a_multiple_choice_check_says_choose_all_that_apply_once(client: FlaskClient,
+                                                                  login_as) -> None:
+    """The page says it above the options; a question that says it too says it twice."""
+    login_as()
+    course = services.get_course(COURSE)
+    for language, hint, also in (
+            ("en", "Choose all that apply.", ("all that apply",)),
+            ("fr", "Choisissez toutes les réponses qui conviennent.",
+             ("toutes les bonnes réponses", "plusieurs réponses", "qui conviennent"))):
+        client.post("/language", data={"lang": language, "next": "/"})
+        for lesson in course.lessons:
+            page = client.get(f"/courses/{COURSE}/{lesson.lesson_id}/").text
+            for quiz_id, quiz in lesson.versions[language].quizzes.items():
+                section = page.split(f'id="quiz-{quiz_id}"', 1)[1].split("</section>", 1)[0]
+                if quiz.kind == "multiple":
+                    assert section.count(hint) == 1, (language, lesson.lesson_id, quiz_id)
+                assert not any(words in quiz.question_html.lower() for words in also), (
+                    language, lesson.lesson_id, quiz_id)
