@@ -282,6 +282,12 @@ class ReviewLine:
     learner: User
     rule: Eligibility
     certificate: Certificate | None
+    revoked: Certificate | None = None  # their last revoked one, if they hold no active one
+
+    @property
+    def ready(self) -> bool:
+        """Issuing for the cohort gives them one: eligible, none held, none revoked."""
+        return self.certificate is None and self.revoked is None and self.rule.eligible
 
 
 def cohort_review(cohort: Cohort) -> list[ReviewLine]:
@@ -290,12 +296,18 @@ def cohort_review(cohort: Cohort) -> list[ReviewLine]:
     learners = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
                                   .where(Membership.cohort_id == cohort.id)
                                   .order_by(User.name)).all()
-    held = {certificate.user_id: certificate for certificate in db.session.scalars(
-        select(Certificate).where(Certificate.course_id == course.course_id,
-                                  Certificate.status == ACTIVE,
-                                  Certificate.user_id.in_([user.id for user in learners])))}
+    held: dict[int, Certificate] = {}
+    revoked: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(
+            select(Certificate).where(Certificate.course_id == course.course_id,
+                                      Certificate.status.in_((ACTIVE, REVOKED)),
+                                      Certificate.user_id.in_([user.id for user in learners]))
+            .order_by(Certificate.issued_at)):
+        (held if certificate.status == ACTIVE else revoked)[certificate.user_id] = certificate
     rules = eligibilities([learner.id for learner in learners], course)
-    return [ReviewLine(learner, rules[learner.id], held.get(learner.id)) for learner in learners]
+    return [ReviewLine(learner, rules[learner.id], held.get(learner.id),
+                       None if learner.id in held else revoked.get(learner.id))
+            for learner in learners]
 
 
 def issue_for_cohort(cohort: Cohort, actor: User) -> int:
@@ -303,7 +315,7 @@ def issue_for_cohort(cohort: Cohort, actor: User) -> int:
     course = courses.get_course(cohort.course_id)
     issued = 0
     for line in cohort_review(cohort):
-        if line.certificate is None and line.rule.eligible:
+        if line.ready:  # a revocation is not undone by issuing for the whole cohort
             issue(line.learner, course, cohort=cohort, actor_id=actor.id, commit=False)
             issued += 1
     db.session.commit()

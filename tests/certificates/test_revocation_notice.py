@@ -13,6 +13,7 @@ from lms.certificates.models import Certificate
 from lms.courses import services as courses
 from lms.extensions import db
 from tests.certificates.helpers import COURSE, complete
+from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user, sign_in_id
 
 
@@ -91,3 +92,24 @@ def test_a_revoked_certificate_is_not_issued_again_by_itself(client: FlaskClient
     courses.mark_done(revoked.user_id, course, course.lessons[-1])  # says the standing changed
     assert db.session.scalar(select(Certificate).where(
         Certificate.user_id == revoked.user_id, Certificate.status == "active")) is None
+
+
+def test_issuing_for_the_cohort_does_not_undo_a_revocation(app, login_as) -> None:
+    facilitator = login_as(Role.FACILITATOR)
+    learner = make_user(name="Revoked Learner")
+    make_cohort(facilitators=[facilitator], members=[learner], slug="wb")
+    complete(learner)
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+    assert revoke_as_admin(app, certificate, "Issued in error").status_code == 303
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = sign_in_id(facilitator)
+    page = client.get("/cohorts/wb/certificates").text
+    day = db.session.get(Certificate, certificate.id).revoked_at.date()
+    assert f"Revoked on {day:%B} {day.day}, {day.year}: Issued in error" in page
+    assert "0 learners can receive a certificate now." in page
+    assert "Will receive one" not in page
+    response = client.post("/cohorts/wb/certificates", follow_redirects=True)
+    assert "0 certificates issued" in response.text
+    assert db.session.scalar(select(Certificate).where(
+        Certificate.user_id == learner.id, Certificate.status == "active")) is None
