@@ -68,6 +68,13 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
                            advice=detail or advice()), status
 
 
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file to download. Werkzeug adds the charset to a text/* type itself: naming it
+    in the mimetype as well would send it twice."""
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status not in _MESSAGES:
