@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
+# The app builds its links (emails, certificates) on http://HOST:PORT unless LMS_BASE_URL is set.
+export HOST PORT
 
 .PHONY: run test bench translations lint
 
