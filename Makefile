@@ -10,6 +10,13 @@ export HOST PORT
 
 .PHONY: run test bench translations lint
 
+# Before anything else, run and test check the system libraries (WeasyPrint's): the script
+# installs them with apt-get as root, or prints one line naming the command to run.
+ifneq ($(filter run test bench,$(or $(MAKECMDGOALS),run)),)
+SYSTEM_PROBLEM := $(shell $(PYTHON) scripts/check_system.py)
+$(if $(SYSTEM_PROBLEM),$(error $(SYSTEM_PROBLEM)))
+endif
+
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
