@@ -49,4 +49,5 @@ translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel compile -d lms/translations
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check lms tests bench
+	$(BIN)/ruff check lms tests bench scripts
+	$(BIN)/mypy

@@ -42,7 +42,7 @@ class EmailAddress:
             raise ValidationError(str(self.message)) from error
 
 
-def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select options."""
     return [SelectChoice(value, label) for value, label in pairs]
 

@@ -9,6 +9,7 @@ import uuid
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Response, current_app, url_for
@@ -22,7 +23,7 @@ class MailError(RuntimeError):
     """The mail server could not be reached or refused the message."""
 
 
-def link(endpoint: str, **values: object) -> str:
+def link(endpoint: str, **values: Any) -> str:
     """An absolute link for an email, on the site's public address (LMS_BASE_URL), never on
     the host a request claimed: a forged Host header must not put an attacker's address in
     a password-reset email."""

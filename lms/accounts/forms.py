@@ -84,7 +84,7 @@ class _CountryChoices:
     country: SelectField
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.country.choices = choices([("", _l("Choose a country")), *country_choices()])
 
     def validate_country(self, field: SelectField) -> None:
