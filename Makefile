@@ -5,8 +5,17 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
+# The app builds its links (emails, certificates) on http://HOST:PORT unless LMS_BASE_URL is set.
+export HOST PORT
 
 .PHONY: run test bench translations lint
+
+# Before anything else, run and test check the system libraries (WeasyPrint's): the script
+# installs them with apt-get as root, or prints one line naming the command to run.
+ifneq ($(filter run test bench,$(or $(MAKECMDGOALS),run)),)
+SYSTEM_PROBLEM := $(shell $(PYTHON) scripts/check_system.py)
+$(if $(SYSTEM_PROBLEM),$(error $(SYSTEM_PROBLEM)))
+endif
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -40,4 +49,5 @@ translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel compile -d lms/translations
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check lms tests bench
+	$(BIN)/ruff check lms tests bench scripts
+	$(BIN)/mypy

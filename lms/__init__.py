@@ -27,7 +27,8 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config.get("LMS_TRUSTED_PROXIES"):
         proxies = int(app.config["LMS_TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     _init_logging(app)
     _init_extensions(app)

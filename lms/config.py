@@ -52,7 +52,10 @@ class Config:
         self.LMS_CONTENT_PATH = Path(env.get("LMS_CONTENT_PATH", ROOT / "content"))
         self.LMS_SIGNING_KEY_PATH = Path(env.get("LMS_SIGNING_KEY_PATH",
                                                  self.INSTANCE_PATH / "signing-key.json"))
-        self.LMS_BASE_URL = env.get("LMS_BASE_URL", "http://127.0.0.1:5000")
+        # In development, links follow where `make run` serves (HOST, PORT); production
+        # must name its public address (check() refuses to start without it).
+        self.LMS_BASE_URL = env.get("LMS_BASE_URL") or (
+            f"http://{env.get('HOST') or '127.0.0.1'}:{env.get('PORT') or '5000'}")
         self.LMS_ISSUER_NAME = env.get("LMS_ISSUER_NAME", "Open Government Learning")
         self.LMS_VERIFY_LIMIT = env.get("LMS_VERIFY_LIMIT", "30 per minute; 300 per hour")
         # Per signed-in account, not per address: a whole office may join from one address.

@@ -4,7 +4,7 @@ cohort, and a dozen outcome stories by listed alumni (some verified, some shown 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
@@ -77,15 +77,15 @@ def load_self_assessments() -> None:
         select(Membership.user_id, Membership.joined_at, User.email)
         .join(Cohort, Cohort.id == Membership.cohort_id).join(User, User.id == Membership.user_id)
         .where(Cohort.course_id == COURSE)).all()
-    done = dict(db.session.execute(
+    done: dict[int, int] = dict(db.session.execute(
         select(LessonProgress.user_id, db.func.count()).where(
             LessonProgress.course_id == COURSE, LessonProgress.completed_at.is_not(None))
         .group_by(LessonProgress.user_id)).all())
-    last = dict(db.session.execute(
+    last: dict[int, datetime] = dict(db.session.execute(
         select(LessonProgress.user_id, db.func.max(LessonProgress.completed_at))
         .where(LessonProgress.course_id == COURSE).group_by(LessonProgress.user_id)).all())
-    taken = set(db.session.execute(select(SelfAssessmentAnswer.user_id,
-                                          SelfAssessmentAnswer.phase)).all())
+    taken: set[tuple[int, str]] = {(user_id, phase) for user_id, phase in db.session.execute(
+        select(SelfAssessmentAnswer.user_id, SelfAssessmentAnswer.phase))}
     for number, (user_id, joined_at, email) in enumerate(members):
         phases = []
         if number % 7 != 6:  # most members answer before they start

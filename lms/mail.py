@@ -7,8 +7,9 @@ import smtplib
 import ssl
 import uuid
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Response, current_app, url_for
@@ -22,7 +23,7 @@ class MailError(RuntimeError):
     """The mail server could not be reached or refused the message."""
 
 
-def link(endpoint: str, **values: object) -> str:
+def link(endpoint: str, **values: Any) -> str:
     """An absolute link for an email, on the site's public address (LMS_BASE_URL), never on
     the host a request claimed: a forged Host header must not put an attacker's address in
     a password-reset email."""
@@ -30,11 +31,14 @@ def link(endpoint: str, **values: object) -> str:
     return f"{base.scheme}://{base.netloc}{url_for(endpoint, **values)}"
 
 
-def compose(to: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text message from the platform's sender address."""
+def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
+    """A plain-text message from the platform's sender address; `reply_to` (a person's
+    address, see `address`) is where an answer goes, when it should reach a person."""
     message = EmailMessage()
     message["From"] = current_app.config["LMS_MAIL_FROM"]
     message["To"] = to
+    if reply_to:
+        message["Reply-To"] = reply_to
     # One line: a line break (typed in a reminder's subject, or in a name that fills one)
     # would make the header invalid and the send fail.
     message["Subject"] = " ".join(subject.split())
@@ -42,6 +46,11 @@ def compose(to: str, subject: str, body: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="lms.local")
     message.set_content(body)
     return message
+
+
+def address(name: str, email: str) -> str:
+    """`Name <email>` for a header, the name quoted or encoded as it needs."""
+    return formataddr((" ".join(name.split()), email))
 
 
 def send(message: EmailMessage) -> None:

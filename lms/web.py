@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
@@ -41,7 +43,7 @@ def security_headers(response: Response) -> Response:
     return response
 
 
-_MESSAGES = {
+_MESSAGES: dict[int, tuple[Callable[[], str], Callable[[], str]]] = {
     400: (lambda: gettext("Something in the request was not right"),
           lambda: gettext("Please go back and try again.")),
     403: (lambda: gettext("You do not have access to this page"),
@@ -66,6 +68,13 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
     title, advice = _MESSAGES.get(status, _MESSAGES[400])
     return render_template("error.html", status=status, title=title(),
                            advice=detail or advice()), status
+
+
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file to download. Werkzeug adds the charset to a text/* type itself: naming it
+    in the mimetype as well would send it twice."""
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:

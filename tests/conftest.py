@@ -23,6 +23,7 @@ from lms import create_app
 from lms.accounts.models import Role, User
 from lms.config import TestConfig
 from lms.extensions import db
+from scripts import check_system
 from tests.factories import make_user, sign_in_id
 
 POSTGRES_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
@@ -34,6 +35,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "app_config(**settings): settings for this test's app")
     if REQUIRE_POSTGRES and not POSTGRES_URL:
         raise pytest.UsageError("LMS_REQUIRE_POSTGRES=1 but LMS_TEST_DATABASE_URL is not set")
+    # Without them WeasyPrint fails (or warns, an error here) in every module importing it:
+    # one line that says what to install, rather than a collection error per module.
+    packages = [package for _, package in check_system.missing_libraries()]
+    if packages:
+        raise pytest.UsageError(check_system.problem_line(packages))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

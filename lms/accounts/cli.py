@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask.cli import with_appcontext
 
 from lms.accounts import services
+from lms.forms import email_address
 
 
 @click.command("create-admin")
@@ -17,7 +18,7 @@ from lms.accounts import services
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an admin account (or make an existing account admin) with EMAIL."""
     try:
-        validate_email(email, check_deliverability=False)
+        email_address(email)
     except EmailNotValidError as error:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
     if len(password) < services.PASSWORD_MIN_LENGTH:

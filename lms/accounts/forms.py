@@ -12,11 +12,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from lms.accounts.models import Role
 from lms.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from lms.forms import choices
+from lms.forms import EmailAddress, choices
 from lms.i18n import LANGUAGE_NAMES, country_choices
 
 
@@ -28,7 +28,7 @@ def _email_field(*, new: bool) -> EmailField:
     """An email field; only a new address is checked for syntax (existing ones just looked up)."""
     validators = [InputRequired(_l("Enter your email address.")), Length(max=254)]
     if new:
-        validators.append(Email(_l("Enter an email address like name@example.org.")))
+        validators.append(EmailAddress(_l("Enter an email address like name@example.org.")))
     return EmailField(
         _l("Email address"),
         filters=[_strip],
@@ -84,7 +84,7 @@ class _CountryChoices:
     country: SelectField
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.country.choices = choices([("", _l("Choose a country")), *country_choices()])
 
     def validate_country(self, field: SelectField) -> None:

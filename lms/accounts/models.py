@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+import typing
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -11,7 +12,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -36,7 +37,7 @@ def new_sign_in_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +61,8 @@ class User(UserMixin, db.Model):
     records_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # The sign-in this object was loaded for (set by the user loader or at sign-in); not a column.
-    sign_in_id = None  # str once set: an instance attribute, never a column
+    # (Not annotated: the declarative base would take an annotation for a column.)
+    sign_in_id = typing.cast("str | None", None)
 
     def get_id(self) -> str:
         """What the session and remember-me cookies carry: the id of a sign-in, never the user's
@@ -89,7 +91,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role.value}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One sign-in on one device: its cookies carry the id, and ending it refuses them after."""
 
     __tablename__ = "user_sessions"

@@ -17,6 +17,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts.models import User, UserSession
+from lms.database import rowcount
 from lms.db import utcnow
 from lms.extensions import db
 
@@ -123,7 +124,7 @@ def end_all(user_id: int, keep: str | None = None) -> int:
                                           UserSession.revoked_at.is_(None))
     if keep is not None:
         statement = statement.where(UserSession.id != keep)
-    return db.session.execute(statement.values(revoked_at=utcnow())).rowcount
+    return rowcount(db.session.execute(statement.values(revoked_at=utcnow())))
 
 
 def end_own(user_id: int, handle: str) -> bool:

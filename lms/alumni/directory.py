@@ -76,7 +76,8 @@ def standings(user_ids: Iterable[int]) -> dict[int, Standing]:
         for user_id, cohort_id, graduated_at in graduations:
             standing = found.setdefault(user_id, Standing())
             standing.cohort_ids.add(cohort_id)
-            standing.years.add(graduated_at.year)
+            if graduated_at is not None:  # the query keeps graduates only
+                standing.years.add(graduated_at.year)
         if not course_ids:
             continue
         held = db.session.execute(
@@ -152,7 +153,8 @@ def refresh(user_ids: Iterable[int]) -> None:
         if not listed:
             continue
         alumni = standings(profile.user_id for profile, _ in listed)
-        listings, facets = [], []
+        listings: list[dict[str, object]] = []
+        facets: list[dict[str, object]] = []
         for profile, name in listed:
             standing = alumni.get(profile.user_id)
             if standing is None:

@@ -96,6 +96,8 @@ MONTH_HINT = _l("Give the month and year, for example 2026-03.")
 class _MonthField(MonthField):
     """A month (YYYY-MM) with a message that says what to type."""
 
+    data: date | None
+
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
             super().process_formdata(valuelist)

@@ -26,14 +26,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 HIDDEN = "hidden"
 LISTED = "listed"
 VISIBILITIES = (HIDDEN, LISTED)
 
 
-class AlumniProfile(db.Model):
+class AlumniProfile(Model):
     __tablename__ = "alumni_profiles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -52,7 +52,7 @@ class AlumniProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class AlumniListing(db.Model):
+class AlumniListing(Model):
     """A listed alumnus as the directory shows and searches them (derived, rebuilt on change)."""
 
     __tablename__ = "alumni_listings"
@@ -73,7 +73,7 @@ class AlumniListing(db.Model):
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class AlumniFacet(db.Model):
+class AlumniFacet(Model):
     """One filter value of a listed alumnus (a theme, a language, a cohort, the region...)."""
 
     __tablename__ = "alumni_facets"
@@ -85,7 +85,7 @@ class AlumniFacet(db.Model):
                                          primary_key=True)
 
 
-class DirectoryChange(db.Model):
+class DirectoryChange(Model):
     """Whose directory entry changed, by directory version: app processes read it to bring
     their in-memory search index up to date (lms/alumni/search.py)."""
 
@@ -95,7 +95,7 @@ class DirectoryChange(db.Model):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
-class DirectoryState(db.Model):
+class DirectoryState(Model):
     """One row: the directory's current version, bumped by every change (writers queue on
     this row, so versions are committed in order)."""
 
@@ -105,7 +105,7 @@ class DirectoryState(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AlumniMessage(db.Model):
+class AlumniMessage(Model):
     """A message from one user to a listed alumnus, delivered by email."""
 
     __tablename__ = "alumni_messages"
@@ -163,7 +163,7 @@ ALUMNI_TOO = "alumni"
 STORY_VISIBILITIES = (PROGRAMME_ONLY, ALUMNI_TOO)
 
 
-class OutcomeStory(db.Model):
+class OutcomeStory(Model):
     """An outcome an alumnus contributed to (after outcome harvesting): what changed, who
     changed it, when, and the alumnus's part, with evidence. Private to the programme team
     unless its author shows it to other alumni."""

@@ -22,6 +22,7 @@ def _theme_label(code: str) -> str:
 
 
 def _details(form: OutcomeForm) -> outcomes.StoryDetails:
+    assert form.happened_on.data is not None  # a validated form: the month is required
     return outcomes.StoryDetails(
         what_changed=form.what_changed.data.strip(), who_changed=form.who_changed.data.strip(),
         happened_on=form.happened_on.data, contribution=form.contribution.data.strip(),

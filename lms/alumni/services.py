@@ -200,7 +200,7 @@ def send_message(sender: User, recipient_id: int, body: str) -> AlumniMessage:
                             sent_at=utcnow())
     db.session.add(message)
     db.session.flush()
-    recipient = db.session.get(User, recipient_id)
+    recipient = db.session.get_one(User, recipient_id)
     with force_locale(recipient.locale):
         link = mail.link("alumni.message", message_id=message.id)
         settings = mail.link("alumni.me")
@@ -222,7 +222,7 @@ def message_for_recipient(user: User, message_id: int) -> tuple[AlumniMessage, U
     message = db.session.get(AlumniMessage, message_id)
     if message is None or message.recipient_id != user.id:
         raise NotFound(gettext("There is no such message."))
-    return message, db.session.get(User, message.sender_id)
+    return message, db.session.get_one(User, message.sender_id)
 
 
 # --- Export -------------------------------------------------------------------------------------

@@ -8,14 +8,14 @@ from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, te
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 ACTIVE = "active"
 REVOKED = "revoked"
 SUPERSEDED = "superseded"
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificates"
     __table_args__ = (
         # A learner never holds two active certificates for the same course.
@@ -47,7 +47,7 @@ class Certificate(db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
-class CertificatePdf(db.Model):
+class CertificatePdf(Model):
     """The rendered PDF, stored once rendered and served from here afterwards."""
 
     __tablename__ = "certificate_pdfs"
@@ -57,7 +57,7 @@ class CertificatePdf(db.Model):
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class CertificateEvent(db.Model):
+class CertificateEvent(Model):
     """The append-only history of a certificate: issued, downloaded, revoked, reissued."""
 
     __tablename__ = "certificate_events"

@@ -22,13 +22,15 @@ from datetime import UTC, date, datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import unquote_to_bytes
 
+import pydyf
 import segno
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from weasyprint import CSS, HTML, Attachment
+from weasyprint import CSS, HTML, Attachment, Document
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -112,7 +114,16 @@ def format_day(day: date, language: str) -> str:
 
 # --- URL fetching -----------------------------------------------------------------------------
 
-def safe_url_fetcher(url: str) -> dict:
+class Fetched(TypedDict, total=False):
+    """What a URL fetcher returns to WeasyPrint."""
+
+    string: bytes
+    mime_type: str
+    redirected_url: str
+    encoding: str
+
+
+def safe_url_fetcher(url: str) -> Fetched:
     """Serve `data:` URIs and the bundled fonts; refuse everything else with ValueError.
 
     Returns {"string": bytes, "mime_type": str, "redirected_url": str}.
@@ -121,13 +132,13 @@ def safe_url_fetcher(url: str) -> dict:
     scheme = match[1].lower() if match else ""
     if scheme == "data":
         return _fetch_data_uri(url)
-    if scheme == FONT_SCHEME:
+    if match and scheme == FONT_SCHEME:
         return _fetch_font(url, url[match.end():])
     raise ValueError(f"refused to fetch {url!r}: certificates may only use data: URIs "
                      f"and the bundled fonts ({FONT_SCHEME}:NAME.ttf)")
 
 
-def _fetch_font(url: str, name: str) -> dict:
+def _fetch_font(url: str, name: str) -> Fetched:
     if not _FONT_NAME.fullmatch(name):
         raise ValueError(f"refused to fetch {url!r}: not the name of a bundled font")
     path = (FONT_DIR / name).resolve()
@@ -138,7 +149,7 @@ def _fetch_font(url: str, name: str) -> dict:
             "redirected_url": url}
 
 
-def _fetch_data_uri(url: str) -> dict:
+def _fetch_data_uri(url: str) -> Fetched:
     header, comma, payload = url[len("data:"):].partition(",")
     if not comma:
         raise ValueError("refused to fetch a malformed data: URI (no comma)")
@@ -153,7 +164,7 @@ def _fetch_data_uri(url: str) -> dict:
             raw = base64.b64decode(raw, validate=False)
         except binascii.Error as error:
             raise ValueError(f"refused to fetch a malformed base64 data: URI ({error})") from None
-    result = {"string": raw, "mime_type": mime_type, "redirected_url": url}
+    result: Fetched = {"string": raw, "mime_type": mime_type, "redirected_url": url}
     for param in params[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and value:
@@ -167,7 +178,7 @@ class SafeFetcher(URLFetcher):
     def __init__(self) -> None:
         super().__init__(fail_on_errors=True)
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         result = safe_url_fetcher(url)
         content_type = result["mime_type"]
         if "encoding" in result:
@@ -250,7 +261,7 @@ def _color_profiles() -> dict[str, ColorProfile]:
     return {OUTPUT_INTENT: profile}
 
 
-def _list_attachments_once(document: object, pdf: object) -> None:
+def _list_attachments_once(document: Document, pdf: pydyf.PDF) -> None:
     """WeasyPrint 70 puts each PDF/A-3 attachment twice in the catalogue's /AF: keep one."""
     associated = pdf.catalog.get("AF")
     if associated:

@@ -51,7 +51,7 @@ def render_all(certificate_ids: list[int], workers: int | None = None) -> int:
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
         for certificate_id, document in pool.map(_render_one, certificate_ids, chunksize=8):
             certificate = db.session.get(Certificate, certificate_id)
-            if certificate is None or db.session.get(CertificatePdf, certificate_id):
+            if certificate is None or db.session.get(CertificatePdf, certificate_id) is not None:
                 continue
             db.session.add(CertificatePdf(certificate_id=certificate_id, pdf=document))
             certificate.pdf_sha256 = hashlib.sha256(document).hexdigest()

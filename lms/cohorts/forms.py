@@ -17,10 +17,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from lms.cohorts.focus import REGIONS, THEMES
-from lms.forms import MultiCheckboxField, choices
+from lms.forms import EmailAddress, MultiCheckboxField, choices
 
 RESERVED_SLUGS = {"new", "join"}
 
@@ -88,7 +88,7 @@ def schedule_form(lesson_titles: list[tuple[str, str]], due: dict[str, date],
 class AddMemberForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[
         InputRequired(_l("Enter the person's email address.")),
-        Email(_l("Enter an email address like name@example.org.")), Length(max=254)])
+        EmailAddress(_l("Enter an email address like name@example.org.")), Length(max=254)])
     # Asked for every address, so that the form never hints whether one has an account.
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter the person's name.")),
                                                     Length(max=120)],

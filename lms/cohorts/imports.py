@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -23,6 +23,7 @@ from lms.cohorts import invitations
 from lms.cohorts.models import Cohort, Membership
 from lms.cohorts.services import CohortError
 from lms.extensions import db
+from lms.forms import email_address
 from lms.i18n import is_country
 
 COLUMNS = ("email", "name", "country", "organisation")
@@ -118,7 +119,7 @@ def _check_row(line: int, cells: list[str], seen: dict[str, int]) -> ImportRow:
         problem = gettext("the name is missing")
     else:
         try:
-            row.email = validate_email(row.email, check_deliverability=False).normalized.lower()
+            row.email = email_address(row.email).lower()
         except EmailNotValidError:
             problem = gettext("“%(email)s” is not a valid email address", email=row.email[:80])
         else:

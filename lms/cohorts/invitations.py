@@ -23,7 +23,7 @@ from lms.accounts.models import Role, User
 from lms.cohorts.models import Cohort, CohortInvitation
 from lms.cohorts.services import CohortError, NotFound, add_member, get_cohort, is_member
 from lms.courses import services as courses
-from lms.database import insert_or_update
+from lms.database import insert_or_update, rowcount
 from lms.db import utcnow
 from lms.extensions import db
 
@@ -181,7 +181,7 @@ def decline(slug: str, user: User) -> bool:
     """Decline one's own invitation: it is deleted and no membership is made. False if there
     was none (declining twice changes nothing)."""
     cohort = get_cohort(slug)
-    removed = db.session.execute(delete(CohortInvitation).where(
-        CohortInvitation.cohort_id == cohort.id, CohortInvitation.user_id == user.id)).rowcount
+    removed = rowcount(db.session.execute(delete(CohortInvitation).where(
+        CohortInvitation.cohort_id == cohort.id, CohortInvitation.user_id == user.id)))
     db.session.commit()
     return bool(removed)

@@ -8,10 +8,10 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,14 +29,14 @@ class Cohort(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class CohortFacilitator(db.Model):
+class CohortFacilitator(Model):
     __tablename__ = "cohort_facilitators"
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A learner in a cohort; a graduate once the cohort closed with the course completed."""
 
     __tablename__ = "memberships"
@@ -52,7 +52,7 @@ class Membership(db.Model):
     graduated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class CohortInvitation(db.Model):
+class CohortInvitation(Model):
     """An invitation to a cohort awaiting the person's answer; accepting creates the Membership.
 
     Kept apart from memberships so that nothing that reads memberships (dashboard, export,
@@ -73,7 +73,7 @@ class CohortInvitation(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class DueDate(db.Model):
+class DueDate(Model):
     """When a lesson is due in a cohort's schedule."""
 
     __tablename__ = "cohort_due_dates"
@@ -83,7 +83,7 @@ class DueDate(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
 
 
-class FacilitatorNote(db.Model):
+class FacilitatorNote(Model):
     """A private note by a facilitator about a learner in a cohort: not shown to learners on the
     site, but part of the data they can download about themselves."""
 
@@ -98,7 +98,7 @@ class FacilitatorNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One reminder email sent by a facilitator to one learner (the record of every send)."""
 
     __tablename__ = "reminders"

@@ -73,7 +73,9 @@ def send(cohort: Cohort, sender: User, rows: list[LearnerRow], *, subject: str, 
         values = {"name": user.name, "cohort": cohort.name, "course": course_title,
                   "lessons": lessons, "link": link}
         with force_locale(user.locale):
-            message = mail.compose(user.email, fill(subject, values)[:200], fill(body, values))
+            # The text asks learners to reply to their facilitator: the answer goes to them.
+            message = mail.compose(user.email, fill(subject, values)[:200], fill(body, values),
+                                   reply_to=mail.address(sender.name, sender.email))
         mail.send(message)
         db.session.add(Reminder(cohort_id=cohort.id, learner_id=user.id, sender_id=sender.id,
                                 subject=message["Subject"], body=fill(body, values)))

@@ -8,7 +8,7 @@ import io
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -21,6 +21,7 @@ from lms.cohorts.models import Cohort
 from lms.courses import services as courses
 from lms.extensions import limiter
 from lms.forms import render_form
+from lms.web import csv_download
 
 T = TypeVar("T")
 
@@ -178,8 +179,7 @@ def progress_csv(slug: str) -> ResponseReturnValue:
             gettext("yes") if row.signed_off else gettext("no"),
             *[cell_labels[cell] for cell in row.cells]]])
     filename = f"{cohort.slug}-progress-{services.today().isoformat()}.csv"
-    return Response(output.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(output.getvalue(), filename)
 
 
 @bp.route("/<slug>/learners/<int:learner_id>", methods=["GET", "POST"])

@@ -318,4 +318,6 @@ def answer_is_correct(quiz: Quiz, choice: list[int] | str) -> bool:
     if quiz.kind == "text":
         given = normalise_answer(str(choice))
         return bool(given) and given in {normalise_answer(answer) for answer in quiz.answers}
-    return sorted(set(choice)) == list(quiz.correct_positions)  # type: ignore[arg-type]
+    if isinstance(choice, str):
+        return False  # a text answer to a question with options
+    return sorted(set(choice)) == list(quiz.correct_positions)

@@ -12,10 +12,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     """A learner's state in one lesson: started when first opened, done when marked."""
 
     __tablename__ = "lesson_progress"
@@ -29,7 +29,7 @@ class LessonProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """Every answer submitted to a knowledge check (append-only)."""
 
     __tablename__ = "quiz_attempts"
@@ -58,7 +58,7 @@ FACILITATORS = "facilitators"
 VISIBILITIES = (PRIVATE, FACILITATORS)
 
 
-class Reflection(db.Model):
+class Reflection(Model):
     """A learner's answer to a reflection prompt; one per prompt, edited in place.
 
     Private unless the learner chose to share it with their cohorts' facilitators."""
@@ -78,7 +78,7 @@ class Reflection(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SelfAssessmentAnswer(db.Model):
+class SelfAssessmentAnswer(Model):
     """A learner's capability self-assessment for a course, taken before or after it.
 
     One per learner, course and phase: the first one sent counts (the comparison is between
@@ -95,7 +95,7 @@ class SelfAssessmentAnswer(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SelfAssessmentRating(db.Model):
+class SelfAssessmentRating(Model):
     """One statement's rating (1-5) in a self-assessment; a row each so that the programme's
     averages are plain SQL."""
 

@@ -24,7 +24,7 @@ from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from werkzeug.utils import safe_join
+from werkzeug.security import safe_join
 
 from lms.access import SIGNED_IN, public, requires
 from lms.courses import bp, self_assessments, services
@@ -70,7 +70,8 @@ def course(course_id: str) -> ResponseReturnValue:
     language = _language()
     assessment = self_assessments.standing(current_user.id, course)
     shifts = (self_assessments.comparison(assessment, course.self_assessment, language)
-              if assessment and (assessment.before or assessment.after) else [])
+              if assessment and course.self_assessment and (assessment.before or assessment.after)
+              else [])
     certificate = certificates.active_certificate(current_user.id, course.course_id)
     revoked = None if certificate else certificates.revoked_certificate(current_user.id,
                                                                         course.course_id)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
     Select,
+    SQLColumnExpression,
     String,
     Subquery,
     and_,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -93,24 +96,24 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _in_scope(column: ColumnElement[int], cohort_ids: CohortIds) -> ColumnElement[bool]:
+def _in_scope(column: SQLColumnExpression[int], cohort_ids: CohortIds) -> ColumnElement[bool]:
     if cohort_ids is None:
         return true()
     return column.in_(list(cohort_ids)) if cohort_ids else false()
 
 
-def _year_month(timestamp: ColumnElement[datetime]) -> ColumnElement[str]:
+def _year_month(timestamp: SQLColumnExpression[datetime]) -> ColumnElement[str]:
     """'2026-03' for a timestamp."""
     if _dialect() == "postgresql":
         return func.to_char(timestamp, "YYYY-MM")
     return func.strftime("%Y-%m", timestamp)
 
 
-def _days_between(later: ColumnElement[datetime],
-                  earlier: ColumnElement[datetime]) -> ColumnElement[int]:
+def _days_between(later: SQLColumnExpression[datetime],
+                  earlier: SQLColumnExpression[datetime]) -> ColumnElement[int]:
     """Whole calendar days (UTC) from `earlier` to `later`, never negative."""
     if _dialect() == "postgresql":
-        days: ColumnElement[int] = cast(later, Date) - cast(earlier, Date)
+        days: ColumnElement[int] = type_coerce(cast(later, Date) - cast(earlier, Date), Integer)
     else:
         days = cast(func.julianday(func.date(later)) - func.julianday(func.date(earlier)),
                     Integer)
@@ -169,7 +172,7 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
     def groupings(*where: ColumnElement[bool], by_cohort_month: bool = True) -> Subquery:
         """Each fact once per grouping it belongs to (a small code for each grouping)."""
         def grouping(dimension: str, key: ColumnElement[str],
-                     *only: ColumnElement[bool]) -> Select:
+                     *only: ColumnElement[bool]) -> Select[Any]:
             return (select(literal_column(str(DIMENSIONS.index(dimension))).label("dimension"),
                            cast(key, String).label("key"), facts.c.user_id, facts.c.active,
                            facts.c.days).where(*where, *only))
@@ -264,7 +267,7 @@ def stories(cohort_ids: CohortIds) -> list[StoryCounts]:
              .where(true() if cohort_ids is None else story.user_id.in_(authors))
              .cte("stories"))
 
-    def grouping(dimension: str, key: ColumnElement[str]) -> Select:
+    def grouping(dimension: str, key: ColumnElement[str]) -> Select[Any]:
         return select(literal_column(f"'{dimension}'").label("dimension"),
                       cast(key, String).label("key"), facts.c.user_id, facts.c.verified)
 
@@ -335,7 +338,7 @@ def stories_by_cohort(cohort_ids: CohortIds) -> list[CohortCount]:
              .join(Membership, Membership.user_id == story.user_id)
              .where(_in_scope(Membership.cohort_id, cohort_ids)).cte("cohort_stories"))
 
-    def grouping(prefix: str, key: ColumnElement[str]) -> Select:
+    def grouping(prefix: str, key: ColumnElement[str]) -> Select[Any]:
         return select(facts.c.cohort_id, (literal(f"{prefix}:", String) + cast(key, String))
                       .label("key"), facts.c.user_id, facts.c.verified)
 

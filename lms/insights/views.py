@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
@@ -12,6 +12,7 @@ from lms.db import utcnow
 from lms.insights import bp, services
 from lms.insights.privacy import method_note
 from lms.insights.tables import display, draw, write_csv
+from lms.web import csv_download
 
 
 def language() -> str:
@@ -49,5 +50,4 @@ def chart_csv(chart: str) -> ResponseReturnValue:
         abort(404)
     parts = ["insights", table.slug] + ([scope.chosen.slug] if scope.chosen else [])
     filename = "-".join(parts) + f"-{utcnow().date().isoformat()}.csv"
-    return Response(write_csv(table), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(write_csv(table), filename)

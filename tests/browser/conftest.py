@@ -1,17 +1,22 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app on a local port.
 
 Without Chromium they are reported as skipped, unless LMS_REQUIRE_BROWSER=1 (CI), where a
-missing browser is an error. Screenshots of every page visited go to tests/browser/screenshots/.
+missing browser is an error. Every page a test reaches (by goto, a click or a key press) is
+screenshotted at desktop and phone widths into .pytest_cache/screenshots/<test>/, numbered in
+the order visited, for a person to look at after the run.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import shutil
 import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -22,7 +27,12 @@ if TYPE_CHECKING:
 
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("LMS_REQUIRE_BROWSER") == "1"
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".pytest_cache" / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+# What a test does that may load a new page: after each, a page that navigated is screenshotted.
+NAVIGATING = {"Page": ("goto", "reload", "go_back", "go_forward", "click", "press", "dblclick",
+                       "tap", "check"),
+              "Locator": ("click", "press", "dblclick", "tap", "check")}
 # Flags for a headless Chromium on a machine with no outside network (no background calls home).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -93,13 +103,100 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
         server.server_close()
 
 
+@dataclass
+class Screenshots:
+    """The current test's screenshot folder and what was last saved in it."""
+
+    folder: Path = SCREENSHOTS
+    count: int = 0
+    navigated: set[int] = field(default_factory=set)  # id() of pages with a page not shot yet
+    # The last screenshots of each page (by id()): their number and name, unless check_page
+    # has named them already.
+    unnamed: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+    def start(self, test_name: str) -> None:
+        self.folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "-", test_name).strip("-")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.count = 0
+        self.navigated.clear()
+        self.unnamed.clear()
+
+    def path(self, number: int, name: str, width: str) -> Path:
+        return self.folder / f"{number:02d}-{name}-{width}.png"
+
+    def take(self, page, name: str, *, named: bool = False) -> None:  # type: ignore[no-untyped-def]
+        """The page at each width, then back at the test's own viewport."""
+        self.count += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        viewport = page.viewport_size
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": viewport["height"]})
+            page.screenshot(path=self.path(self.count, name, width_name), full_page=True,
+                            animations="disabled", caret="hide")
+        page.set_viewport_size(viewport)
+        if named:
+            self.unnamed.pop(id(page), None)
+        else:
+            self.unnamed[id(page)] = (self.count, name)
+
+    def after_action(self, page) -> None:  # type: ignore[no-untyped-def]
+        """Screenshot the page if the action just done loaded a new one."""
+        if id(page) not in self.navigated or page.is_closed():
+            return
+        self.navigated.discard(id(page))
+        page.wait_for_load_state("load")
+        path = re.sub(r"[^A-Za-z0-9]+", "-", page.url.split("://", 1)[-1].split("/", 1)[-1]
+                      .split("?", 1)[0]).strip("-")
+        self.take(page, path[:60] or "home")
+
+    def watch(self, page) -> None:  # type: ignore[no-untyped-def]
+        page.on("framenavigated", lambda frame: frame == page.main_frame
+                and self.navigated.add(id(page)))
+
+
+SHOTS = Screenshots()
+
+
+def _screenshot_after(method: Callable[..., Any],
+                      page_of: Callable[[Any], Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        SHOTS.after_action(page_of(self))
+        return result
+
+    return wrapped
+
+
+def _watching(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        page = method(self, *args, **kwargs)
+        SHOTS.watch(page)
+        return page
+
+    return wrapped
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_folder(request: pytest.FixtureRequest) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # a test may also save one there itself
+    SHOTS.start(request.node.name)
+
+
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
     # A busy 2-core CI machine can take more than the default 5 s to show a page.
     expect.set_options(timeout=15_000)
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright, pytest.MonkeyPatch.context() as patch:
+        # Every page of every context is watched, and screenshotted after each navigation.
+        for owner in (Browser, BrowserContext):
+            patch.setattr(owner, "new_page", _watching(owner.new_page))
+        for cls, page_of in ((Page, lambda page: page), (Locator, lambda locator: locator.page)):
+            for name in NAVIGATING[cls.__name__]:
+                patch.setattr(cls, name, _screenshot_after(getattr(cls, name), page_of))
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
@@ -119,11 +216,17 @@ def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
 
 
 def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Screenshot the page, then fail on any serious or critical axe-core violation."""
+    """Name the page's screenshots (taking them if not yet), then fail on any serious or
+    critical axe-core violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    SHOTS.after_action(page)
+    if id(page) in SHOTS.unnamed:  # the page as loaded: its screenshots take the test's name
+        number, shot = SHOTS.unnamed.pop(id(page))
+        for width in WIDTHS:
+            SHOTS.path(number, shot, width).rename(SHOTS.path(number, name, width))
+    else:
+        SHOTS.take(page, name, named=True)
     results = Axe().run(page)
     serious = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "

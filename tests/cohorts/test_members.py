@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -181,3 +182,22 @@ def test_remove_member_keeps_records(client: FlaskClient, cohort) -> None:
     client.post(f"/cohorts/wb/members/{learner.id}/remove")
     assert members() == set()
     assert db.session.get(User, learner.id) is not None
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_demo_test_addresses_are_accepted_outside_production(app: Flask, client: FlaskClient,
+                                                             cohort, environment: str) -> None:
+    app.config["LMS_ENV"] = environment
+    added = client.post("/cohorts/wb/members", data={"email": "learner@demo.test",
+                                                     "name": "Demo Learner"})
+    page = upload(client, b"email,name,country,organisation\n"
+                          b"alumna@demo.test,Demo Alumna,SN,Demo\n").text
+    if environment == "production":  # nobody has such an address: a typing mistake
+        assert added.status_code == 400
+        assert "Enter an email address like name@example.org." in added.text
+        assert "“alumna@demo.test” is not a valid email address" in page
+        assert invited() == set()
+    else:
+        assert added.status_code == 303
+        assert "1 people to invite, 0 already members, 0 lines with a problem" in page
+        assert invited() == {"learner@demo.test"}

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 
 from babel.dates import format_date
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -92,6 +96,21 @@ def test_reminders_go_to_those_behind_once_a_day(client: FlaskClient, login_as, 
         "learners": [behind.id], "subject": "Again", "body": "Again"}, follow_redirects=True)
     assert "1 were already reminded in the last 24 hours" in again.text
     assert len(outbox()) == 1 and db.session.scalar(select(func.count()).select_from(Reminder)) == 1
+
+
+def test_a_reminder_is_answered_to_the_facilitator_who_sent_it(app: Flask, client: FlaskClient,
+                                                                 login_as) -> None:
+    facilitator = login_as(Role.FACILITATOR, name="Jelena Petrović", email="jelena@example.org")
+    learner = make_user(email="bo@example.org")
+    make_cohort(facilitators=[facilitator], members=[learner], slug="wb")
+    client.post("/cohorts/wb/reminders", data={
+        "learners": [learner.id], "subject": "A nudge", "body": "Reply to me."})
+    [path] = sorted(Path(app.config["LMS_OUTBOX"]).glob("*.eml"))
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert message["To"] == "bo@example.org"
+    assert message["Reply-To"].addresses[0].addr_spec == "jelena@example.org"
+    assert message["Reply-To"].addresses[0].display_name == "Jelena Petrović"
+    assert message["From"] == app.config["LMS_MAIL_FROM"]  # still sent by the platform
 
 
 def test_notes_and_sign_off(client: FlaskClient, login_as) -> None:
