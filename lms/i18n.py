@@ -65,7 +65,7 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     moment, locale = to_user_timezone(value), get_locale()
-    pattern = babel_dates.get_datetime_format("medium", locale=locale)
+    pattern = str(babel_dates.get_datetime_format("medium", locale=locale))
     return pattern.replace("{1}", babel_dates.format_date(moment, "medium", locale=locale)) \
         .replace("{0}", babel_dates.format_time(moment, "short", locale=locale))
 

@@ -9,10 +9,11 @@ import uuid
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import Response, current_app, url_for
+from flask import current_app, url_for
+from werkzeug.wrappers import Response
 
 from lms.db import utcnow
 
@@ -67,7 +68,10 @@ def send(message: EmailMessage) -> None:
         log.info("mail to %s written to %s (no LMS_MAIL_URL set)", message["To"], path)
 
 
-def send_after_response(response: Response, message: EmailMessage) -> Response:
+AnyResponse = TypeVar("AnyResponse", bound=Response)
+
+
+def send_after_response(response: AnyResponse, message: EmailMessage) -> AnyResponse:
     """Send a message once the response has gone out (when the server closes it), so that
     neither the time sending takes nor a failure can show in the answer; a failure is logged.
 
