@@ -35,6 +35,7 @@ from lms.courses import services as courses
 from lms.database import dialect_insert
 from lms.db import utcnow
 from lms.extensions import db
+from lms.i18n import name_key
 
 _STALE = "lms.alumni.stale"
 _CHUNK = 500
@@ -225,10 +226,11 @@ def listing(user_id: int) -> AlumniListing | None:
 
 
 def cohort_graduates(cohort_id: int) -> list[AlumniListing]:
-    """The listed alumni who graduated from a cohort, by name."""
-    return list(db.session.scalars(
-        select(AlumniListing).where(_has_facet("cohort", str(cohort_id)))
-        .order_by(AlumniListing.sort_name, AlumniListing.user_id)))
+    """The listed alumni who graduated from a cohort, by name (sorted here: the databases'
+    collations order the same folded names differently)."""
+    return sorted(db.session.scalars(
+        select(AlumniListing).where(_has_facet("cohort", str(cohort_id)))),
+        key=lambda listing: (*name_key(listing.name), listing.user_id))
 
 
 def facets_of(user_ids: list[int]) -> dict[int, dict[str, list[str]]]:
