@@ -51,4 +51,4 @@ def test_the_example_file_can_be_scrolled_from_the_keyboard(client: FlaskClient,
     page = client.get("/cohorts/wb/members/import").text
     example = page.split('<pre class="example"', 1)[1].split(">", 1)[0]
     assert 'tabindex="0"' in example and 'role="region"' in example
-    assert 'aria-label="Example of a CSV file"' in example
+    assert 'aria-label="Example of the expected columns"' in example
