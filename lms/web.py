@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -107,12 +108,25 @@ def _mail_down(error: MailError) -> ResponseReturnValue:
     ))
 
 
+def may_open_alumni() -> bool:
+    """Whether the menu offers the alumni network: the directory's own access rule, worked out
+    once a request (it reads the user's graduations and certificates)."""
+    if not current_user.is_authenticated:
+        return False
+    if "may_open_alumni" not in g:
+        from lms.alumni.services import can_use_directory  # the alumni area imports this module
+
+        g.may_open_alumni = can_use_directory(current_user)
+    return bool(g.may_open_alumni)
+
+
 def _template_globals() -> dict[str, object]:
     return {
         "current_language": str(get_locale()),
         "language_names": LANGUAGE_NAMES,
         "role_labels": ROLE_LABELS,
         "country_name": country_name,
+        "may_open_alumni": may_open_alumni,
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -38,10 +40,16 @@ def admin_set_role(user_id: int) -> ResponseReturnValue:
         user = services.set_role(current_user, user_id, Role(form.role.data))
     except services.AccountError as error:
         flash(str(error), "error")
-        return redirect(url_for("accounts.admin_users"), code=303)
+        return redirect(_back_to_the_list(), code=303)
     flash(gettext("%(name)s is now: %(role)s.", name=user.name, role=ROLE_LABELS[user.role]),
           "success")
-    return redirect(url_for("accounts.admin_users", q=request.args.get("q", "")), code=303)
+    return redirect(_back_to_the_list(), code=303)
+
+
+def _back_to_the_list() -> str:
+    """The user list as the admin left it: the same search, role filter and page."""
+    kept: dict[str, Any] = {key: request.args.get(key, "")[:200] for key in ("q", "role", "page")}
+    return url_for("accounts.admin_users", **{key: value for key, value in kept.items() if value})
 
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])

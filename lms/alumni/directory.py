@@ -35,6 +35,7 @@ from lms.courses import services as courses
 from lms.database import dialect_insert
 from lms.db import utcnow
 from lms.extensions import db
+from lms.i18n import fold, name_key
 
 _STALE = "lms.alumni.stale"
 _CHUNK = 500
@@ -161,7 +162,7 @@ def refresh(user_ids: Iterable[int]) -> None:
                 continue
             listings.append({
                 "user_id": profile.user_id, "name": name,
-                "sort_name": search_text.fold(name)[:120], "headline": profile.headline,
+                "sort_name": fold(name)[:120], "headline": profile.headline,
                 "organisation": profile.organisation, "country": profile.country,
                 "region": region_of(profile.country), "graduation_year": standing.first_year,
                 "open_to_exchange": profile.open_to_exchange,
@@ -227,10 +228,11 @@ def listing(user_id: int) -> AlumniListing | None:
 
 
 def cohort_graduates(cohort_id: int) -> list[AlumniListing]:
-    """The listed alumni who graduated from a cohort, by name."""
-    return list(db.session.scalars(
-        select(AlumniListing).where(_has_facet("cohort", str(cohort_id)))
-        .order_by(AlumniListing.sort_name, AlumniListing.user_id)))
+    """The listed alumni who graduated from a cohort, by name (sorted here: the databases'
+    collations order the same folded names differently)."""
+    return sorted(db.session.scalars(
+        select(AlumniListing).where(_has_facet("cohort", str(cohort_id)))),
+        key=lambda listing: (*name_key(listing.name), listing.user_id))
 
 
 def facets_of(user_ids: list[int]) -> dict[int, dict[str, list[str]]]:

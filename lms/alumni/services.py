@@ -61,7 +61,10 @@ def ensure_directory_access(user: User) -> None:
     """Refuse learners who have not graduated (403)."""
     if not can_use_directory(user):
         raise NotAllowed(gettext("The alumni network is open to programme graduates, "
-                                 "facilitators and the programme team."))
+                                 "facilitators and the programme team.") + " " + gettext(
+            "You become an alumnus when you graduate from a cohort: complete every lesson of "
+            "its course before the cohort closes. A valid certificate of a programme course "
+            "counts too."))
 
 
 def ensure_alumnus(user: User) -> None:

@@ -9,26 +9,18 @@ built from words (letters and digits), each quoted, so full-text syntax typed by
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import markdown
 import nh3
 from markupsafe import Markup
 
+from lms.i18n import fold
+
 MAX_WORDS = 12
 MAX_WORD_LENGTH = 40
 PREFIX_MIN_LENGTH = 3  # the last word also matches longer words from this length on
 
-# Letters that do not decompose into a base letter and an accent.
-_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss",
-                        "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"})
 _WORD = re.compile(r"[^\W_]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents: "Côte d'Ivoire" -> "cote d'ivoire"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLDS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words(text: str) -> list[str]:

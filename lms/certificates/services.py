@@ -39,6 +39,7 @@ from lms.courses.models import LessonProgress, QuizAttempt
 from lms.database import begin_transaction
 from lms.db import utcnow
 from lms.extensions import db
+from lms.i18n import name_key
 
 VALID, EXPIRED, NOT_FOUND = "valid", "expired", "not-found"
 HOLDER_NAME_MAX_LENGTH = 120  # as long as an account's name (Certificate.holder_name)
@@ -293,9 +294,9 @@ class ReviewLine:
 def cohort_review(cohort: Cohort) -> list[ReviewLine]:
     """For each member: will they get a certificate, and if not, why not."""
     course = courses.get_course(cohort.course_id)
-    learners = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                                  .where(Membership.cohort_id == cohort.id)
-                                  .order_by(User.name)).all()
+    learners = sorted(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort.id)), key=lambda user: name_key(user.name))
     held: dict[int, Certificate] = {}
     revoked: dict[int, Certificate] = {}
     for certificate in db.session.scalars(

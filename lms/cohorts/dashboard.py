@@ -16,6 +16,7 @@ from lms.cohorts.models import Cohort, DueDate, Membership
 from lms.courses.content import Course
 from lms.courses.models import FACILITATORS, LessonProgress, QuizAttempt, Reflection
 from lms.extensions import db
+from lms.i18n import name_key
 
 ON_TRACK = "on-track"
 BEHIND = "behind"
@@ -178,9 +179,9 @@ def select_rows(dashboard: Dashboard, *, state: str = "", country: str = "",
             if (not state or row.state == state) and (not country or row.country == country)]
     never = datetime.min.replace(tzinfo=UTC)
     keys = {
-        "name": lambda row: row.name.casefold(),
-        "progress": lambda row: (-row.done, row.name.casefold()),
-        "activity": lambda row: (row.last_activity or never, row.name.casefold()),
-        "country": lambda row: (row.country, row.name.casefold()),
+        "name": lambda row: name_key(row.name),
+        "progress": lambda row: (-row.done, name_key(row.name)),
+        "activity": lambda row: (row.last_activity or never, name_key(row.name)),
+        "country": lambda row: (row.country, name_key(row.name)),
     }
     return sorted(rows, key=keys.get(sort, keys["name"]))

@@ -257,7 +257,7 @@ def remind(slug: str) -> ResponseReturnValue:
     board = build_dashboard(cohort)
     course = courses.get_course(cohort.course_id)
     form = ReminderForm()
-    form.learners.choices = [(row.user_id, row.name) for row in board.rows]
+    form.learners.choices = [(row.user_id, row.name) for row in dashboard.select_rows(board)]
     if request.method == "GET":
         subject, body = reminders.default_template()
         form.subject.data, form.body.data = subject, body

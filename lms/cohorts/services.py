@@ -25,7 +25,7 @@ from lms.database import insert_or_ignore
 from lms.db import utcnow
 from lms.events import course_standing_changed
 from lms.extensions import db
-from lms.i18n import format_date
+from lms.i18n import format_date, name_key
 
 
 class CohortError(Exception):
@@ -132,9 +132,9 @@ def my_cohorts(user: User) -> list[CohortSummary]:
 
 def facilitators_of(cohort: Cohort) -> list[User]:
     """The cohort's facilitators, by name."""
-    return list(db.session.scalars(
+    return sorted(db.session.scalars(
         select(User).join(CohortFacilitator, CohortFacilitator.user_id == User.id)
-        .where(CohortFacilitator.cohort_id == cohort.id).order_by(User.name)))
+        .where(CohortFacilitator.cohort_id == cohort.id)), key=lambda user: name_key(user.name))
 
 
 def member_count(cohort: Cohort) -> int:
@@ -144,9 +144,9 @@ def member_count(cohort: Cohort) -> int:
 
 
 def facilitator_candidates() -> list[User]:
-    """Accounts that can be made facilitators of a cohort (facilitators and admins)."""
-    return list(db.session.scalars(select(User).where(
-        User.role.in_([Role.FACILITATOR, Role.ADMIN])).order_by(User.name)))
+    """Accounts that can be made facilitators of a cohort (facilitators and admins), by name."""
+    return sorted(db.session.scalars(select(User).where(
+        User.role.in_([Role.FACILITATOR, Role.ADMIN]))), key=lambda user: name_key(user.name))
 
 
 # --- creating and editing ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from lms.courses.content import Course, Lesson
 from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm, self_assessment_form
 from lms.extensions import db
 from lms.forms import render_form
-from lms.web import error_page
+from lms.web import error_page, may_open_alumni
 
 
 def _language() -> str:
@@ -131,10 +131,11 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     """A lesson page for the signed-in learner.
 
     Rendered once per content version, page language, address and version of the learner's
-    records (bumped by every answer, reflection or completion; the name and role shown in the
-    header are part of the key too), then served from memory: re-reading a lesson, the
-    commonest request, runs no query beyond loading the user and renders nothing. Pages with
-    an error or a one-time message are never cached.
+    records (bumped by every answer, reflection or completion; the name, role and menu shown in
+    the header are part of the key too), then served from memory: re-reading a lesson, the
+    commonest request, runs no query beyond loading the user (and, for a learner, whether they
+    are an alumnus, for the menu) and renders nothing. Pages with an error or a one-time
+    message are never cached.
     """
     language = _language()
     csrf = generate_csrf()
@@ -144,7 +145,8 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     def key() -> tuple[object, ...]:
         return (services.catalogue().version, course.course_id, lesson.lesson_id, language,
                 request.full_path, session.get("csrf_token"), current_user.id,
-                current_user.records_version, current_user.name, current_user.role)
+                current_user.records_version, current_user.name, current_user.role,
+                may_open_alumni())
 
     if cacheable:
         with _cache_lock:

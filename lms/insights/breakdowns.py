@@ -47,7 +47,7 @@ from lms.insights.tables import (
 
 COHORT_CHART_LIMIT = 20
 COUNTRY_CHART_LIMIT = 15
-PARTICIPATION_SLUGS = ("cohorts", "regions", "themes", "months")
+PARTICIPATION_SLUGS = ("cohorts", "regions", "themes", "months", "activity")
 STORY_SLUGS = ("story-themes", "story-countries")
 SHIFTS_PREFIX = "shifts-"
 
@@ -155,11 +155,34 @@ def participation_tables(counts: Sequence[queries.Participation],
               columns, focus_rows[:len(regions)], BARS, "completion"),
         Table("themes", gettext("By theme"), rate, gettext("Theme"), gettext("Code"),
               columns, focus_rows[len(regions):], BARS, "completion"),
-        Table("months", gettext("Over time"), gettext("Enrolments by month of joining."),
+        Table("months", gettext("By month of joining"), gettext("Enrolments by month of joining."),
               gettext("Month"), gettext("Month (ISO)"), columns, month_rows, COLUMNS,
               "enrolments"),
     ]
     return total, tables
+
+
+def activity_table(counts: Sequence[queries.MonthActivity], cohorts: Sequence[Cohort]) -> Table:
+    """Learners active each month. A month of a page of several cohorts is split by each
+    cohort's own page: it is withheld where, with them, it would pin a small cohort's month
+    (the months themselves overlap in people and split no published total)."""
+    whole = {row.month: row.active for row in counts if row.cohort_id is None}
+    by_cohort: dict[str, list[Figure]] = {}
+    for row in counts:
+        if row.cohort_id is not None:
+            by_cohort.setdefault(row.month, []).append(protect_count(row.active, row.active))
+    rows = []
+    for index, month in enumerate(sorted(whole)):
+        figure = protect_count(whole[month], whole[month])
+        if len(cohorts) > 1:
+            figure = audit_total(figure, [by_cohort.get(month, [])], 1)
+        rows.append(_month_row(Row(month, month, {"active": figure}), index))
+    return Table("activity", gettext("Over time"),
+                 gettext("Learners active each month: members who opened or completed a lesson "
+                         "of their cohort’s course that month."),
+                 gettext("Month"), gettext("Month (ISO)"),
+                 [Column("active", gettext("Learners active that month"), COUNT)], rows,
+                 COLUMNS, "active")
 
 
 def _month_row(row: Row, index: int) -> Row:

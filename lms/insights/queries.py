@@ -71,6 +71,16 @@ class Participation:
 
 
 @dataclass(frozen=True)
+class MonthActivity:
+    """How many members opened or completed a lesson of their cohort's course in a month, in
+    the whole scope (`cohort_id` None) or in one of its cohorts."""
+
+    cohort_id: int | None
+    month: str  # "2026-03"
+    active: int  # distinct learners
+
+
+@dataclass(frozen=True)
 class Shift:
     """A self-assessment statement's paired ratings before and after a course."""
 
@@ -223,6 +233,33 @@ def participation(cohort_ids: CohortIds, courses: Mapping[str, Sequence[str]],
         completer_people=int(row.completer_people),
         median_days=None if row.median_days is None else float(row.median_days))
         for row in rows]
+
+
+def activity_by_month(cohort_ids: CohortIds) -> list[MonthActivity]:
+    """Learners active each month (who opened or completed a lesson of the course of a cohort
+    in scope), for the whole scope and per cohort (to check the first against each cohort's
+    page): one query."""
+    if cohort_ids is not None and not cohort_ids:
+        return []
+    lessons = LessonProgress
+    moments = union_all(
+        select(lessons.user_id, lessons.course_id, lessons.started_at.label("at")),
+        select(lessons.user_id, lessons.course_id, lessons.completed_at)
+        .where(lessons.completed_at.is_not(None))).subquery("moments")
+    facts = (select(Membership.cohort_id, moments.c.user_id,
+                    _year_month(moments.c.at).label("month"))
+             .join(Membership, Membership.user_id == moments.c.user_id)
+             .join(Cohort, and_(Cohort.id == Membership.cohort_id,
+                                Cohort.course_id == moments.c.course_id))
+             .where(_in_scope(Membership.cohort_id, cohort_ids)).distinct().cte("activity"))
+    rows = db.session.execute(union_all(
+        select(literal_column("-1").label("cohort_id"), facts.c.month,
+               func.count(func.distinct(facts.c.user_id)).label("active"))
+        .group_by(facts.c.month),
+        select(facts.c.cohort_id, facts.c.month, func.count(func.distinct(facts.c.user_id)))
+        .group_by(facts.c.cohort_id, facts.c.month))).all()
+    return [MonthActivity(None if int(row.cohort_id) < 0 else int(row.cohort_id), row.month,
+                          int(row.active)) for row in rows]
 
 
 def shifts(cohort_ids: CohortIds) -> list[Shift]:

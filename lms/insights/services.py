@@ -113,7 +113,8 @@ class Dashboard:
 
 def build_dashboard(scope: Scope, language: str, now: datetime | None = None,
                     parts: tuple[str, ...] = ("participation", "shifts", "stories")) -> Dashboard:
-    """The dashboard for a scope: one query per part (participation, shifts, stories)."""
+    """The dashboard for a scope: a query or two per part (participation and activity,
+    shifts, stories)."""
     now = now or utcnow()
     scope_courses = courses_of(scope)
     headline: list[Headline] = []
@@ -125,6 +126,8 @@ def build_dashboard(scope: Scope, language: str, now: datetime | None = None,
                    for course in scope_courses}
         totals, participation = breakdowns.participation_tables(
             queries.participation(scope.cohort_ids, lessons, now), scope.cohorts)
+        participation.append(breakdowns.activity_table(
+            queries.activity_by_month(scope.cohort_ids), scope.cohorts))
         headline += [
             Headline("enrolments", gettext("Enrolments"), totals["enrolments"], COUNT),
             Headline("active", gettext("Active learners (last 30 days)"), totals["active"],

@@ -78,3 +78,29 @@ def test_a_valid_certificate_of_a_programme_course_makes_an_alumnus(
 
     certificates.revoke(certificate, learner, "Issued in error.", "test")
     assert client.get("/alumni/").status_code == 403
+
+
+def _menu(page: str) -> str:
+    return page.split('<nav class="wrap site-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_menu_offers_alumni_only_to_those_who_may_open_it(client, login_as) -> None:
+    learner = login_as(Role.LEARNER)
+    assert 'href="/alumni/"' not in _menu(client.get("/").text)
+    assert 'href="/alumni/"' not in _menu(client.get("/courses/").text)
+    graduate(learner, make_cohort())
+    assert 'href="/alumni/"' in _menu(client.get("/").text)
+    for role in (Role.FACILITATOR, Role.ADMIN):
+        login_as(role)
+        assert 'href="/alumni/"' in _menu(client.get("/").text)
+
+
+def test_the_refusal_says_how_one_becomes_an_alumnus(client, login_as) -> None:
+    login_as(Role.LEARNER)
+    page = client.get("/alumni/")
+    assert page.status_code == 403
+    assert "You become an alumnus when you graduate from a cohort" in page.text
+    client.post("/language", data={"lang": "fr", "next": "/"})
+    page = client.get("/alumni/")
+    assert page.status_code == 403
+    assert "Vous devenez membre du réseau" in page.text

@@ -89,7 +89,7 @@ def test_facilitator_runs_a_cohort(page, tmp_path) -> None:  # type: ignore[no-u
     upload.write_text(CSV, encoding="utf-8")
     page.get_by_label("CSV file").set_input_files(str(upload))
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_text("3 people to invite, 0 already members, 1 lines "
+    expect(page.get_by_text("3 people to invite, 0 already members, 1 line "
                             "with a problem")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("broken-address"))).to_contain_text(
         "is not a valid email address")

@@ -182,7 +182,7 @@ def test_the_csv_preview_and_confirm_are_the_same_whether_an_address_has_an_acco
     db.session.commit()
     unknown = run("nobody@example.org")
     assert existing == unknown
-    assert "1 people to invite, 0 already members" in unknown[1]
+    assert "1 person to invite, 0 already members" in unknown[1]
     assert memberships() == 0 and invitations() == 1
 
 

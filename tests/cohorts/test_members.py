@@ -133,12 +133,12 @@ def test_csv_preview_then_confirm(client: FlaskClient, cohort, outbox) -> None:
 def test_csv_preview_tells_members_apart(client: FlaskClient, cohort) -> None:
     services.add_member(cohort, make_user(email="ana@example.org", name="Ana Existing").id)
     page = upload(client, CSV.encode()).text
-    assert "1 people to invite, 1 already members, 4 lines with a problem" in page
+    assert "1 person to invite, 1 already a member, 4 lines with a problem" in page
 
 
 def test_semicolons_are_accepted(client: FlaskClient, cohort) -> None:
     page = upload(client, b"email;name;country;organisation\nx@example.org;X Person;SN;Org\n").text
-    assert "1 people to invite" in page
+    assert "1 person to invite" in page
 
 
 @pytest.mark.parametrize(("content", "message"), [
