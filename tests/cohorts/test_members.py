@@ -199,5 +199,5 @@ def test_demo_test_addresses_are_accepted_outside_production(app: Flask, client:
         assert invited() == set()
     else:
         assert added.status_code == 303
-        assert "1 people to invite, 0 already members, 0 lines with a problem" in page
+        assert "1 person to invite, 0 already members, 0 lines with a problem" in page
         assert invited() == {"learner@demo.test"}
