@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lms import desk
 from lms.access import public
 from lms.accounts.forms import LanguageForm
+from lms.accounts.models import Role
 from lms.cohorts import services as cohort_services
 from lms.cohorts.focus import focus_label
 from lms.courses import services as course_services
@@ -33,7 +34,8 @@ def home() -> ResponseReturnValue:
     learner = desk.learner_desk(current_user, language, today)
     cohorts = desk.facilitator_desk(current_user, language, today,
                                     current_app.config["LMS_INACTIVE_DAYS"])
-    courses = course_services.list_courses() if learner.empty and not cohorts else []
+    offer_courses = learner.empty and not cohorts and not current_user.has_role(Role.ADMIN)
+    courses = course_services.list_courses() if offer_courses else []
     return render_template("desk.html", learner=learner, cohorts=cohorts, courses=courses,
                            progress={}, language=language, today=today,
                            focus_label=focus_label)

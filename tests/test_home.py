@@ -160,6 +160,12 @@ def test_a_newcomer_is_offered_the_catalogue(client: FlaskClient, login_as) -> N
     assert "Start a course" in page and f'href="/courses/{COURSE}/"' in page
 
 
+def test_a_facilitator_without_cohorts_is_told_so(client: FlaskClient, login_as) -> None:
+    login_as(Role.FACILITATOR)
+    page = client.get("/").text
+    assert "You facilitate no open cohort." in page and 'href="/cohorts/"' in page
+
+
 # --- the facilitator -----------------------------------------------------------------------------
 
 @pytest.fixture
@@ -213,7 +219,7 @@ def test_someone_who_learns_and_facilitates_sees_both(app: Flask, facilitated) -
 def test_an_admin_without_cohorts_finds_the_admin_pages(client: FlaskClient, login_as) -> None:
     login_as(Role.ADMIN)
     page = client.get("/").text
-    assert "You facilitate no open cohort." in page
+    assert "Administration" in page and "Cohorts you facilitate" not in page
     for address in ("/admin/users", "/admin/certificates", "/cohorts/new", "/insights/"):
         assert f'href="{address}"' in page
 
