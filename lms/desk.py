@@ -9,7 +9,7 @@ date. The number of queries is the same whatever the number of courses and cohor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -82,21 +82,24 @@ class CohortAtAGlance:
 
 
 def learner_desk(user: User, language: str, today: date) -> LearnerDesk:
-    """Everything the learner has to do next, in six queries."""
+    """Everything the learner has to do next, in five queries."""
     catalogue = {course.course_id: course for course in courses.list_courses()}
     progress = courses.progress_by_course(user.id, list(catalogue.values()))
-    memberships = db.session.execute(
-        select(Cohort, Membership.graduated_at).join(Membership, Membership.cohort_id == Cohort.id)
-        .where(Membership.user_id == user.id)
-        .order_by(Cohort.starts_on, Cohort.id)).all()
-    open_cohorts = [cohort for cohort, _ in memberships
+    # The learner's cohorts with their schedules: one row per due date (or one with no date).
+    memberships: dict[int, tuple[Cohort, datetime | None]] = {}
+    schedule: dict[int, dict[str, date]] = {}
+    for cohort, graduated_at, lesson_id, due_on in db.session.execute(
+            select(Cohort, Membership.graduated_at, DueDate.lesson_id, DueDate.due_on)
+            .join(Membership, Membership.cohort_id == Cohort.id)
+            .outerjoin(DueDate, DueDate.cohort_id == Cohort.id)
+            .where(Membership.user_id == user.id)
+            .order_by(Cohort.starts_on, Cohort.id)):
+        memberships[cohort.id] = (cohort, graduated_at)
+        dates = schedule.setdefault(cohort.id, {})
+        if lesson_id is not None:
+            dates[lesson_id] = due_on
+    open_cohorts = [cohort for cohort, _ in memberships.values()
                     if cohort.closed_at is None and cohort.course_id in catalogue]
-    schedule: dict[int, dict[str, date]] = {cohort.id: {} for cohort in open_cohorts}
-    if open_cohorts:
-        for cohort_id, lesson_id, due_on in db.session.execute(
-                select(DueDate.cohort_id, DueDate.lesson_id, DueDate.due_on)
-                .where(DueDate.cohort_id.in_(list(schedule)))):
-            schedule[cohort_id][lesson_id] = due_on
 
     # Courses under way: begun and not finished, or taken with an open cohort.
     involved = {course_id for course_id, mine in progress.items() if mine.started}
@@ -115,7 +118,7 @@ def learner_desk(user: User, language: str, today: date) -> LearnerDesk:
         assessments=[AssessmentToTake(catalogue[course_id], phase)
                      for course_id, phase in phases.items()],
         certificates=certificates.new_certificates(user.id),
-        graduate=any(graduated_at is not None for _, graduated_at in memberships))
+        graduate=any(graduated_at is not None for _, graduated_at in memberships.values()))
 
 
 def _due_next(cohort: Cohort, course: Course, progress: CourseProgress,
@@ -135,7 +138,7 @@ def _due_next(cohort: Cohort, course: Course, progress: CourseProgress,
 def facilitator_desk(user: User, language: str, today: date,
                      inactive_days: int) -> list[CohortAtAGlance]:
     """The open cohorts the person facilitates, with what their progress pages count (one
-    query for the cohorts, then the dashboard's five for all of them together)."""
+    query for the cohorts, then the dashboard's queries for all of them together)."""
     if not user.has_role(Role.FACILITATOR):
         return []
     cohorts = list(db.session.scalars(
@@ -145,7 +148,7 @@ def facilitator_desk(user: User, language: str, today: date,
     catalogue = {course.course_id: course for course in courses.list_courses()}
     cohorts = [cohort for cohort in cohorts if cohort.course_id in catalogue]
     boards = dashboard.build_many(cohorts, catalogue, language, today=today,
-                                  inactive_days=inactive_days)
+                                  inactive_days=inactive_days, with_checks=False)
     glances = []
     for cohort in cohorts:
         board = boards[cohort.id]
