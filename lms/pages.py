@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from lms import desk
 from lms.access import public
 from lms.accounts.forms import LanguageForm
-from lms.cohorts import invitations as cohort_invitations
+from lms.accounts.models import Role
+from lms.cohorts import services as cohort_services
+from lms.cohorts.focus import focus_label
 from lms.courses import services as course_services
 from lms.extensions import db
 from lms.forms import safe_next
@@ -22,14 +25,20 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @public
 def home() -> ResponseReturnValue:
-    """What the programme is, the catalogue, the way in, and one's invitations to cohorts."""
-    courses = course_services.list_courses()
-    progress = course_services.progress_by_course(
-        current_user.id if current_user.is_authenticated else None, courses)
-    invitations = cohort_invitations.invitations_for(current_user.id, str(get_locale())) \
-        if current_user.is_authenticated else []
-    return render_template("home.html", courses=courses, progress=progress,
-                           language=str(get_locale()), invitations=invitations)
+    """Visitors: what the programme is, the catalogue, the way in. Signed in: one's desk."""
+    language = str(get_locale())
+    if not current_user.is_authenticated:
+        courses = course_services.list_courses()
+        return render_template("home.html", courses=courses, progress={}, language=language)
+    today = cohort_services.today()
+    learner = desk.learner_desk(current_user, language, today)
+    cohorts = desk.facilitator_desk(current_user, language, today,
+                                    current_app.config["LMS_INACTIVE_DAYS"])
+    offer_courses = learner.empty and not cohorts and not current_user.has_role(Role.ADMIN)
+    courses = course_services.list_courses() if offer_courses else []
+    return render_template("desk.html", learner=learner, cohorts=cohorts, courses=courses,
+                           progress={}, language=language, today=today,
+                           focus_label=focus_label)
 
 
 @bp.route("/healthz")

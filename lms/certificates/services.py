@@ -9,7 +9,7 @@ import secrets
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from functools import lru_cache
 from pathlib import Path
@@ -223,6 +223,30 @@ def active_certificate(user_id: int, course_id: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(
         Certificate.user_id == user_id, Certificate.course_id == course_id,
         Certificate.status == ACTIVE))
+
+
+# A certificate is "new" on its holder's home page for this many days, until they download it.
+NEW_FOR_DAYS = 30
+
+
+@dataclass(frozen=True)
+class NewCertificate:
+    code: str
+    course_title: str
+    issued_at: datetime
+
+
+def new_certificates(user_id: int) -> list[NewCertificate]:
+    """The holder's active certificates issued in the last NEW_FOR_DAYS days that they have
+    not downloaded yet, newest first (one query)."""
+    downloaded = select(CertificateEvent.id).where(
+        CertificateEvent.certificate_id == Certificate.id, CertificateEvent.kind == "downloaded",
+        CertificateEvent.actor_id == user_id).exists()
+    return [NewCertificate(*row) for row in db.session.execute(
+        select(Certificate.code, Certificate.course_title, Certificate.issued_at).where(
+            Certificate.user_id == user_id, Certificate.status == ACTIVE,
+            Certificate.issued_at >= utcnow() - timedelta(days=NEW_FOR_DAYS), ~downloaded)
+        .order_by(Certificate.issued_at.desc()))]
 
 
 def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | None,

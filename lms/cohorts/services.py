@@ -257,6 +257,20 @@ def schedule(cohort: Cohort) -> dict[str, date]:
                                    .where(DueDate.cohort_id == cohort.id)).all())
 
 
+def due_dates_for(user_id: int, course_id: str) -> dict[str, date]:
+    """When each lesson of a course is due for a learner: the earliest date among the open
+    cohorts of that course they belong to (empty outside any cohort). One query."""
+    due: dict[str, date] = {}
+    for lesson_id, due_on in db.session.execute(
+            select(DueDate.lesson_id, DueDate.due_on)
+            .join(Cohort, Cohort.id == DueDate.cohort_id)
+            .join(Membership, Membership.cohort_id == Cohort.id)
+            .where(Membership.user_id == user_id, Cohort.course_id == course_id,
+                   Cohort.closed_at.is_(None))):
+        due[lesson_id] = min(due_on, due.get(lesson_id, due_on))
+    return due
+
+
 def set_schedule(cohort: Cohort, due_dates: dict[str, date]) -> None:
     """Replace the schedule; every date must fall within the cohort's dates."""
     course = courses.get_course(cohort.course_id)

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from lms.courses.assessment import AFTER, BEFORE, PHASES, SCALE, SelfAssessment
 from lms.courses.content import Course
 from lms.courses.models import SelfAssessmentAnswer, SelfAssessmentRating
-from lms.courses.services import course_progress
+from lms.courses.services import CourseProgress, course_progress
 from lms.database import insert_or_ignore
 from lms.db import utcnow
 from lms.extensions import db
@@ -46,11 +46,36 @@ class Standing:
     @property
     def due(self) -> str | None:
         """The phase to invite the learner to take now, if any."""
-        if self.before is None and not self.completed:
-            return BEFORE
-        if self.after is None and self.completed:
-            return AFTER
-        return None
+        return phase_due(self.before is not None, self.after is not None, self.completed)
+
+
+def phase_due(before_taken: bool, after_taken: bool, completed: bool) -> str | None:
+    """The phase a learner is invited to take now: before the course until they complete it,
+    after it once they have; None when that one is taken."""
+    if not before_taken and not completed:
+        return BEFORE
+    if not after_taken and completed:
+        return AFTER
+    return None
+
+
+def phases_due(user_id: int, progress: dict[str, CourseProgress]) -> dict[str, str]:
+    """The phase due now in each of these courses that has a self-assessment (one query)."""
+    courses = [item.course for item in progress.values() if item.course.self_assessment]
+    if not courses:
+        return {}
+    taken = {(course_id, phase) for course_id, phase in db.session.execute(
+        select(SelfAssessmentAnswer.course_id, SelfAssessmentAnswer.phase)
+        .where(SelfAssessmentAnswer.user_id == user_id,
+               SelfAssessmentAnswer.course_id.in_([course.course_id for course in courses])))}
+    due = {}
+    for course in courses:
+        mine = progress[course.course_id]
+        phase = phase_due((course.course_id, BEFORE) in taken, (course.course_id, AFTER) in taken,
+                          mine.total > 0 and mine.done == mine.total)
+        if phase is not None:
+            due[course.course_id] = phase
+    return due
 
 
 def assessment_of(course: Course) -> SelfAssessment:

@@ -31,6 +31,7 @@ from lms.courses import bp, self_assessments, services
 from lms.courses.assessment import BEFORE
 from lms.courses.content import Course, Lesson
 from lms.courses.forms import AnswerForm, CompleteForm, ReflectionForm, self_assessment_form
+from lms.deadlines import Deadline
 from lms.extensions import db
 from lms.forms import render_form
 from lms.web import error_page, may_open_alumni
@@ -65,9 +66,13 @@ def catalogue() -> ResponseReturnValue:
 def course(course_id: str) -> ResponseReturnValue:
     """A course: summary, objectives, lessons with the learner's state, where to continue."""
     from lms.certificates import services as certificates  # certificates build on courses
+    from lms.cohorts import services as cohorts  # cohorts build on courses
 
     course, _ = _load(course_id)
     language = _language()
+    today = cohorts.today()
+    deadlines = {lesson_id: Deadline(due_on, today) for lesson_id, due_on
+           in cohorts.due_dates_for(current_user.id, course.course_id).items()}
     assessment = self_assessments.standing(current_user.id, course)
     shifts = (self_assessments.comparison(assessment, course.self_assessment, language)
               if assessment and course.self_assessment and (assessment.before or assessment.after)
@@ -82,7 +87,7 @@ def course(course_id: str) -> ResponseReturnValue:
         revoked_on=format_date(revoked.revoked_at.date(), "long")
         if revoked and revoked.revoked_at else None,
         rule=certificates.eligibility(current_user.id, course), assessment=assessment,
-        shifts=shifts)
+        shifts=shifts, deadlines=deadlines)
 
 
 @bp.route("/<course_id>/self-assessment/<phase>", methods=["GET", "POST"])
@@ -132,21 +137,27 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
 
     Rendered once per content version, page language, address and version of the learner's
     records (bumped by every answer, reflection or completion; the name, role and menu shown in
-    the header are part of the key too), then served from memory: re-reading a lesson, the
-    commonest request, runs no query beyond loading the user (and, for a learner, whether they
-    are an alumnus, for the menu) and renders nothing. Pages with an error or a one-time
-    message are never cached.
+    the header and the lesson's due date are part of the key too), then served from memory:
+    re-reading a lesson, the commonest request, runs no query beyond loading the user, its due
+    date (and, for a learner, whether they are an alumnus, for the menu) and renders nothing.
+    Pages with an error or a one-time message are never cached.
     """
+    from lms.cohorts import services as cohorts  # cohorts build on courses
+
     language = _language()
     csrf = generate_csrf()
     cache = current_app.extensions["lms.lesson_html"]
     cacheable = not errors and "_flashes" not in session
+    # The due date at the top: the learner's cohorts and their schedules can change, and the
+    # words ("in 3 days") change every day, so both are part of the key (one small query).
+    due_on = cohorts.due_dates_for(current_user.id, course.course_id).get(lesson.lesson_id)
+    deadline = Deadline(due_on, cohorts.today()) if due_on is not None else None
 
     def key() -> tuple[object, ...]:
         return (services.catalogue().version, course.course_id, lesson.lesson_id, language,
                 request.full_path, session.get("csrf_token"), current_user.id,
                 current_user.records_version, current_user.name, current_user.role,
-                may_open_alumni())
+                may_open_alumni(), deadline)
 
     if cacheable:
         with _cache_lock:
@@ -163,7 +174,7 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     body = Markup(render_template(  # noqa: S704 - Jinja output, autoescaped
         "courses/_lesson_body.html", course=course, lesson=lesson, version=version,
         fallback=fallback, language=language, progress=progress, state=state,
-        neighbours=neighbours, errors=errors or {}, csrf=csrf))
+        neighbours=neighbours, errors=errors or {}, csrf=csrf, deadline=deadline))
     page = render_template("courses/lesson.html", course=course, language=language,
                            version=version, body=body)
     if cacheable:
