@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+import threading
+
+from cachetools import LRUCache
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,6 +23,7 @@ from lms.cohorts.focus import focus_label
 from lms.courses import services as course_services
 from lms.extensions import db
 from lms.forms import safe_next
+from lms.web import may_open_alumni
 
 bp = Blueprint("pages", __name__)
 
@@ -30,15 +36,49 @@ def home() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         courses = course_services.list_courses()
         return render_template("home.html", courses=courses, progress={}, language=language)
+    return _desk_page(language)
+
+
+def _desk_page(language: str) -> str:
+    """The signed-in home page, rendered once per day, language, address and state of what it
+    shows, then served from memory. Everything it shows is someone's records, so the key holds
+    the person's records version and, for a facilitator, their cohorts' stamp (`lms.records`):
+    a change anywhere is seen at once, by every process. A page with a one-time message is
+    never cached."""
+    generate_csrf()  # the invitation forms' token is part of the page, so of the key
     today = cohort_services.today()
+    inactive_days = current_app.config["LMS_INACTIVE_DAYS"]
+    cacheable = "_flashes" not in session
+    key = (course_services.catalogue().version, language, request.full_path,
+           session.get("csrf_token"), current_user.id, current_user.records_version,
+           current_user.name, current_user.role, may_open_alumni(), today, inactive_days,
+           desk.facilitator_stamp(current_user))
+    cache = current_app.extensions["lms.desk_html"]
+    if cacheable:
+        with _cache_lock:
+            cached: str | None = cache.get(key)
+        if cached is not None:
+            return cached
     learner = desk.learner_desk(current_user, language, today)
-    cohorts = desk.facilitator_desk(current_user, language, today,
-                                    current_app.config["LMS_INACTIVE_DAYS"])
+    cohorts = desk.facilitator_desk(current_user, language, today, inactive_days)
     offer_courses = learner.empty and not cohorts and not current_user.has_role(Role.ADMIN)
     courses = course_services.list_courses() if offer_courses else []
-    return render_template("desk.html", learner=learner, cohorts=cohorts, courses=courses,
+    page = render_template("desk.html", learner=learner, cohorts=cohorts, courses=courses,
                            progress={}, language=language, today=today,
                            focus_label=focus_label)
+    if cacheable:
+        with _cache_lock:
+            cache[key] = page
+    return page
+
+
+_cache_lock = threading.Lock()
+
+
+@bp.record_once
+def _create_cache(setup: BlueprintSetupState) -> None:
+    setup.app.extensions["lms.desk_html"] = LRUCache(
+        maxsize=setup.app.config.get("LMS_LESSON_CACHE_SIZE", 512))
 
 
 @bp.route("/healthz")

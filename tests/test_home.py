@@ -10,18 +10,19 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from lms.accounts.models import Role, User
 from lms.certificates import services as certificates
 from lms.certificates.models import CertificateEvent
+from lms.cohorts import invitations
 from lms.cohorts import services as cohorts
 from lms.cohorts.invitations import invite
 from lms.cohorts.models import Membership
 from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
-from tests.certificates.helpers import complete
+from tests.certificates.helpers import answer_checks, complete
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.cohorts.test_dashboard import finish
 from tests.factories import PASSWORD, make_user, sign_in_id
@@ -302,3 +303,63 @@ def test_a_lesson_outside_any_cohort_has_no_due_date(client: FlaskClient, login_
     login_as()
     page = client.get(f"/courses/{COURSE}/{lessons()[1].lesson_id}/").text
     assert 'class="due' not in page
+
+
+# --- the page is kept in memory: every change it shows is seen at once ---------------------------
+
+def _learners(page: str) -> int:
+    found = re.search(r"<li><strong>(\d+)</strong> learners?</li>", page)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_the_facilitator_sees_each_change_at_once(app: Flask, facilitated) -> None:
+    facilitator, cohort = facilitated
+    client = client_for(app, facilitator)
+    assert client.get("/").text == client.get("/").text  # the second one came from memory
+    assert _stat(client.get("/").text, "behind") == 1
+    behind = db.session.scalar(select(User).where(User.name == "Bo"))
+    course = courses.get_course(COURSE)
+    for lesson in course.lessons[1:4]:  # Bo catches up, through the lesson page's services
+        answer_checks(behind, lesson)
+        courses.mark_done(behind.id, course, lesson)
+    assert _stat(client.get("/").text, "behind") == 0
+    newcomer = make_user(name="Newcomer")
+    cohorts.add_member(cohort, newcomer.id)
+    db.session.commit()
+    assert _learners(client.get("/").text) == 5
+    cohorts.remove_member(cohort, newcomer.id)
+    assert _learners(client.get("/").text) == 4
+    fourth = lessons()[3]
+    schedule = cohorts.schedule(cohort)
+    schedule[fourth.lesson_id] = day(2)
+    cohorts.set_schedule(cohort, schedule)
+    assert due_html(0, "en", "today") not in client.get("/").text
+    cohorts.close_cohort(cohort)
+    assert "Western Balkans 2026" not in client.get("/").text
+
+
+def test_the_learner_sees_each_change_at_once(client: FlaskClient, login_as) -> None:
+    learner = login_as()
+    facilitator = make_user(Role.FACILITATOR, name="Jelena")
+    cohort = make_cohort(facilitators=[facilitator], members=[learner], slug="wb",
+                         name="Western Balkans 2026")
+    other = make_cohort(facilitators=[facilitator], name="Afrique francophone", slug="af")
+    first = client.get("/").text
+    assert first == client.get("/").text and due_html(-1, "en", "overdue by 1 day") in first
+    invite(other, email=learner.email, name=learner.name, inviter=facilitator, locale="en")
+    db.session.commit()
+    assert "You are invited to a cohort" in client.get("/").text
+    invitations.decline("af", learner)
+    assert "You are invited to a cohort" not in client.get("/").text
+    schedule = cohorts.schedule(cohort)
+    schedule[lessons()[0].lesson_id] = day(3)
+    cohorts.set_schedule(cohort, schedule)
+    assert due_html(3, "en", "in 3 days") in client.get("/").text
+    complete(learner)
+    page = client.get("/").text
+    assert "A new certificate" in page
+    certificate = certificates.active_certificate(learner.id, COURSE)
+    certificates.revoke(certificate, facilitator, "Issued in error", "")
+    db.session.commit()
+    assert "A new certificate" not in client.get("/").text

@@ -19,7 +19,7 @@ from flask_babel import force_locale, format_date, gettext, ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms import mail
+from lms import mail, records
 from lms.accounts.models import User
 from lms.accounts.services import normalise_email
 from lms.certificates import codes, credentials
@@ -215,8 +215,11 @@ def _credential(certificate: Certificate, course: Course, email: str) -> str:
 
 
 def _record(certificate: Certificate, kind: str, actor_id: int | None, detail: str = "") -> None:
+    """Every change to a certificate (issued, downloaded, revoked, reissued) is an event; the
+    holder's pages show its state, so their records change too."""
     db.session.add(CertificateEvent(certificate_id=certificate.id, kind=kind,
                                     actor_id=actor_id, detail=detail))
+    records.changed([certificate.user_id])
 
 
 def active_certificate(user_id: int, course_id: str) -> Certificate | None:

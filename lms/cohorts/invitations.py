@@ -17,7 +17,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import delete, select
 
-from lms import mail
+from lms import mail, records
 from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
 from lms.cohorts.models import Cohort, CohortInvitation
@@ -72,6 +72,7 @@ def invite(cohort: Cohort, *, email: str, name: str, inviter: User, locale: str,
                       "invited_by": inviter.id, "created_at": now, "sent_at": now},
                      ["cohort_id", "user_id"],
                      {"email": address, "invited_by": inviter.id, "sent_at": now})
+    records.changed([user.id])  # the notice on their home page
     return True
 
 
@@ -106,6 +107,7 @@ def cancel(cohort: Cohort, invitation_id: int) -> str:
     """Withdraw a pending invitation; returns the address it was sent to."""
     invitation = invitation_in(cohort, invitation_id)
     address = invitation.email
+    records.changed([invitation.user_id])
     db.session.delete(invitation)
     db.session.commit()
     return address
@@ -172,6 +174,7 @@ def accept(slug: str, user: User) -> Cohort:
             return cohort
         raise NotFound(slug)
     add_member(cohort, user.id)
+    records.changed([user.id])
     db.session.delete(invitation)
     db.session.commit()
     return cohort
@@ -183,5 +186,7 @@ def decline(slug: str, user: User) -> bool:
     cohort = get_cohort(slug)
     removed = rowcount(db.session.execute(delete(CohortInvitation).where(
         CohortInvitation.cohort_id == cohort.id, CohortInvitation.user_id == user.id)))
+    if removed:
+        records.changed([user.id])
     db.session.commit()
     return bool(removed)

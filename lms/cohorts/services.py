@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
+from lms import records
 from lms.accounts.models import Role, User
 from lms.cohorts.focus import REGIONAL, REGIONS, THEMATIC, THEMES
 from lms.cohorts.models import (
@@ -210,6 +211,8 @@ def create_cohort(details: CohortDetails) -> Cohort:
     _set_facilitators(cohort, details.facilitator_ids)
     for lesson_id, due_on in default_schedule(course, details.starts_on, details.ends_on).items():
         db.session.add(DueDate(cohort_id=cohort.id, lesson_id=lesson_id, due_on=due_on))
+    db.session.flush()
+    records.cohort_changed(cohort.id)
     db.session.commit()
     return cohort
 
@@ -225,6 +228,7 @@ def update_cohort(cohort: Cohort, details: CohortDetails) -> None:
     cohort.kind, cohort.focus = kind_of(details.focus), details.focus
     cohort.course_id, cohort.requires_signoff = details.course_id, details.requires_signoff
     cohort.starts_on, cohort.ends_on = details.starts_on, details.ends_on
+    records.changed(facilitator_ids(cohort))  # those no longer facilitating it, too
     _set_facilitators(cohort, details.facilitator_ids)
     if course_changed:
         db.session.execute(delete(DueDate).where(DueDate.cohort_id == cohort.id))
@@ -235,6 +239,8 @@ def update_cohort(cohort: Cohort, details: CohortDetails) -> None:
     else:
         for due in db.session.scalars(select(DueDate).where(DueDate.cohort_id == cohort.id)):
             due.due_on = min(max(due.due_on, cohort.starts_on), cohort.ends_on)
+    db.session.flush()
+    records.cohort_changed(cohort.id)
     db.session.commit()
 
 
@@ -288,6 +294,7 @@ def set_schedule(cohort: Cohort, due_dates: dict[str, date]) -> None:
     for lesson in course.lessons:
         db.session.add(DueDate(cohort_id=cohort.id, lesson_id=lesson.lesson_id,
                                due_on=due_dates[lesson.lesson_id]))
+    records.cohort_changed(cohort.id)
     db.session.commit()
 
 
@@ -295,8 +302,11 @@ def set_schedule(cohort: Cohort, due_dates: dict[str, date]) -> None:
 
 def add_member(cohort: Cohort, user_id: int) -> bool:
     """Add a learner (idempotent); True if they were not a member yet. The caller commits."""
-    return insert_or_ignore(Membership, {"cohort_id": cohort.id, "user_id": user_id,
-                                         "joined_at": utcnow()}, ["cohort_id", "user_id"])
+    added = insert_or_ignore(Membership, {"cohort_id": cohort.id, "user_id": user_id,
+                                          "joined_at": utcnow()}, ["cohort_id", "user_id"])
+    if added:
+        records.changed([user_id])
+    return added
 
 
 def remove_member(cohort: Cohort, learner_id: int) -> None:
@@ -308,6 +318,7 @@ def remove_member(cohort: Cohort, learner_id: int) -> None:
         raise CohortError(gettext("A graduate stays in the cohort's record."))
     db.session.execute(delete(Membership).where(Membership.cohort_id == cohort.id,
                                                 Membership.user_id == learner_id))
+    records.changed([learner_id])
     db.session.commit()
 
 
@@ -381,6 +392,7 @@ def sign_off(cohort: Cohort, learner_id: int, facilitator: User, confirmed: bool
     else:
         membership.signed_off_at = None
         membership.signed_off_by = None
+    records.changed([learner_id])
     db.session.commit()
     course_standing_changed.send(None, user_id=learner_id, course_id=cohort.course_id)
 
@@ -401,5 +413,7 @@ def close_cohort(cohort: Cohort) -> int:
             graduates += 1
     cohort.closed_at = now
     cohort.join_code = None
+    db.session.flush()
+    records.cohort_changed(cohort.id)
     db.session.commit()
     return graduates

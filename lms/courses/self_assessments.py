@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import gettext
 from sqlalchemy import insert, select
 
+from lms import records
 from lms.courses.assessment import AFTER, BEFORE, PHASES, SCALE, SelfAssessment
 from lms.courses.content import Course
 from lms.courses.models import SelfAssessmentAnswer, SelfAssessmentRating
@@ -146,6 +147,7 @@ def submit(user_id: int, course: Course, phase: str, ratings: dict[str, int],
     db.session.execute(insert(SelfAssessmentRating), [
         {"assessment_id": assessment_id, "statement_id": statement_id, "rating": rating}
         for statement_id, rating in sorted(ratings.items())])
+    records.changed([user_id])
     return True
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from lms.accounts.models import User
+from lms import records
 from lms.courses.content import Catalogue, Course, Lesson
 from lms.courses.markup import answer_is_correct
 from lms.courses.models import (
@@ -143,8 +143,7 @@ def _progress(course: Course, recorded: dict[str, datetime | None]) -> CoursePro
 
 def _records_changed(user_id: int) -> None:
     """Note, in the same transaction, that the learner's records changed (see User)."""
-    db.session.execute(update(User).where(User.id == user_id)
-                       .values(records_version=User.records_version + 1))
+    records.changed([user_id])
 
 
 def start_lesson(user_id: int, course: Course, lesson: Lesson) -> None:
