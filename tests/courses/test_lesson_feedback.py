@@ -132,3 +132,12 @@ def test_explanation_setting_defaults_and_is_checked(tmp_path: Path, app) -> Non
     assert [str(problem) for problem in misspelt.problems] == [
         "content/demo/course.yml:10: error [unknown-key] unknown key 'explanation_after' in "
         "quizzes (did you mean 'explanation_after_wrong'?)"]
+
+
+def test_a_wrong_typed_answer_is_not_sent_to_feedback_it_does_not_have(client: FlaskClient,
+                                                                         login_as) -> None:
+    login_as()
+    answer(client, "name", answer="The parliament")
+    section = quiz_section(client.get(LESSON_URL).text, "name")
+    assert "Not quite. Check your answer and try again." in section
+    assert "Read the feedback" not in section
