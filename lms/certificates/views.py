@@ -29,7 +29,7 @@ from wtforms import StringField, TextAreaField
 from lms import mail
 from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
 from lms.certificates import bp, codes, services, verification
-from lms.certificates.models import REVOKED, Certificate, CertificateEvent
+from lms.certificates.models import REVOKED, SUPERSEDED, Certificate, CertificateEvent
 from lms.certificates.pdf import CertificateRenderError
 from lms.cohorts.views import cohort_for_facilitator
 from lms.extensions import db, limiter
@@ -76,16 +76,23 @@ def mine() -> ResponseReturnValue:
 def download(code: str) -> ResponseReturnValue:
     """The certificate's PDF, for its holder and admins; a revoked one only after a notice
     page (410: no longer valid, so that a script or a saved link never takes it for a valid
-    one) whose link, with ?revoked=1, downloads it anyway."""
+    one) whose link, with ?revoked=1, downloads it anyway; a replaced one (reissued with a
+    corrected name) likewise, pointing to its replacement."""
     certificate = _mine_or_404(code)
-    revoked = services.state(certificate) == REVOKED
+    current = services.state(certificate)
+    revoked = current == REVOKED
     if revoked and request.args.get("revoked") != "1":
         assert certificate.revoked_at is not None
         return render_template(
             "certificates/revoked.html", certificate=certificate, codes=codes,
             revoked_on=format_date(certificate.revoked_at.date(), "long")), 410
+    replaced = current == SUPERSEDED
+    if replaced and request.args.get("replaced") != "1":
+        return render_template("certificates/replaced.html", certificate=certificate,
+                               codes=codes, replacement=services.successor(certificate)), 410
+    suffix = "-revoked" if revoked else "-replaced" if replaced else ""
     document = services.pdf(certificate, current_user)
-    name = f"certificate-{codes.display(certificate.code)}{'-revoked' if revoked else ''}.pdf"
+    name = f"certificate-{codes.display(certificate.code)}{suffix}.pdf"
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "private, max-age=3600"})

@@ -113,3 +113,21 @@ def test_issuing_for_the_cohort_does_not_undo_a_revocation(app, login_as) -> Non
     assert "0 certificates issued" in response.text
     assert db.session.scalar(select(Certificate).where(
         Certificate.user_id == learner.id, Certificate.status == "active")) is None
+
+
+def test_the_pdf_of_a_replaced_certificate_comes_after_a_notice(client: FlaskClient,
+                                                                login_as) -> None:
+    learner = login_as(name="Ana Lim")
+    complete(learner)
+    old = db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+    new = services.reissue(old, make_user(Role.ADMIN), "Ana Lima")
+    db.session.commit()
+    url = f"/certificates/{codes.display(old.code)}.pdf"
+    notice = client.get(url)
+    assert notice.status_code == 410 and notice.mimetype == "text/html"
+    assert "This certificate was replaced" in notice.text
+    assert f'href="/certificates/{codes.display(new.code)}.pdf"' in notice.text
+    document = client.get(f"{url}?replaced=1")
+    assert document.status_code == 200 and document.mimetype == "application/pdf"
+    assert "replaced" in document.headers["Content-Disposition"]
+    assert client.get(f"/certificates/{codes.display(new.code)}.pdf").status_code == 200
