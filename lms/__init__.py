@@ -33,7 +33,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import accounts, alumni, certificates, cohorts, courses, insights, pages, web
+    from lms import accounts, alumni, certificates, cohorts, courses, insights, jobs, pages, web
     from lms.cli import lms_cli
 
     web.init_app(app)
@@ -45,6 +45,8 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(alumni.bp)
     app.register_blueprint(insights.bp)
+    app.register_blueprint(jobs.bp)
+    _init_jobs(app)
     app.cli.add_command(lms_cli)
     return app
 
@@ -57,6 +59,14 @@ def _load_content(app: Flask) -> None:
     if catalogue.errors:
         raise ContentError(catalogue.errors)
     app.extensions["lms.catalogue"] = catalogue
+
+
+def _init_jobs(app: Flask) -> None:
+    """The queue, and every area's background jobs and periodic duties."""
+    import lms.tasks  # noqa: F401  (each area's tasks.py registers its handlers)
+    from lms.jobs import queue
+
+    queue.init_app(app)
 
 
 def _init_logging(app: Flask) -> None:

@@ -11,6 +11,7 @@ from lms import backup, demo
 from lms.accounts.cli import create_admin
 from lms.certificates.cli import generate_signing_key, render_certificates
 from lms.courses.cli import check_content
+from lms.jobs.cli import worker
 
 # Also registered as a Flask plugin command (pyproject.toml), so that `flask lms check-content`
 # works when the app itself refuses to start because of broken content.
@@ -19,6 +20,7 @@ lms_cli.add_command(create_admin)
 lms_cli.add_command(check_content)
 lms_cli.add_command(generate_signing_key)
 lms_cli.add_command(render_certificates)
+lms_cli.add_command(worker)
 
 
 @lms_cli.command("demo")

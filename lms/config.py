@@ -49,6 +49,15 @@ class Config:
         self.LMS_OUTBOX = Path(env.get("LMS_OUTBOX", self.INSTANCE_PATH / "outbox"))
         self.LMS_LESSON_CACHE_SIZE = int(env.get("LMS_LESSON_CACHE_SIZE", "512"))
         self.LMS_INACTIVE_DAYS = int(env.get("LMS_INACTIVE_DAYS", "14"))
+        # Background work (lms.jobs): the queue's store, empty for SQLite in the instance
+        # folder (make run), redis://host:6379/0 in production.
+        self.LMS_QUEUE_URL = env.get("LMS_QUEUE_URL", "")
+        self.LMS_QUEUE_NAME = env.get("LMS_QUEUE_NAME", "lms")
+        self.LMS_TICK_SECONDS = int(env.get("LMS_TICK_SECONDS", "60"))
+        self.LMS_CLAIM_SECONDS = int(env.get("LMS_CLAIM_SECONDS", "300"))
+        self.LMS_RETRY_SECONDS = float(env.get("LMS_RETRY_SECONDS", "30"))
+        self.LMS_MAX_ATTEMPTS = int(env.get("LMS_MAX_ATTEMPTS", "8"))
+        self.LMS_MAIL_TIMEOUT = float(env.get("LMS_MAIL_TIMEOUT", "30"))
         self.LMS_CONTENT_PATH = Path(env.get("LMS_CONTENT_PATH", ROOT / "content"))
         self.LMS_SIGNING_KEY_PATH = Path(env.get("LMS_SIGNING_KEY_PATH",
                                                  self.INSTANCE_PATH / "signing-key.json"))
@@ -122,5 +131,6 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.SERVER_NAME = None
+        self.LMS_QUEUE_URL = "memory://"  # tests run the work in-process (queue.drain)
         for key, value in overrides.items():
             setattr(self, key, value)

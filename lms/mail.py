@@ -1,27 +1,26 @@
-"""Outgoing email: SMTP when LMS_MAIL_URL is set, otherwise .eml files in instance/outbox/."""
+"""Outgoing email: composed here, queued in the outbox table (`queue`), delivered by a worker
+through `transport`: SMTP when LMS_MAIL_URL is set, otherwise .eml files in instance/outbox/."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
-import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email import policy
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, url_for
-from werkzeug.wrappers import Response
+from flask import current_app
 
-from lms.db import utcnow
+from lms.extensions import db
 
 log = logging.getLogger(__name__)
-
-
-class MailError(RuntimeError):
-    """The mail server could not be reached or refused the message."""
+SMTP_POLICY = policy.SMTP  # CRLF line ends, as sent on the wire
 
 
 def link(endpoint: str, **values: Any) -> str:
@@ -29,7 +28,10 @@ def link(endpoint: str, **values: Any) -> str:
     the host a request claimed: a forged Host header must not put an attacker's address in
     a password-reset email."""
     base = urlsplit(current_app.config["LMS_BASE_URL"])
-    return f"{base.scheme}://{base.netloc}{url_for(endpoint, **values)}"
+    # Bound to the base URL, not to a request: a worker composes mail with no request at all.
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme,
+                                       script_name=base.path or "/")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
@@ -44,7 +46,9 @@ def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) ->
     # would make the header invalid and the send fail.
     message["Subject"] = " ".join(subject.split())
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain="lms.local")
+    # Fixed now and kept in the outbox: a retry is the same message, never a second one.
+    domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
+    message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(body)
     return message
 
@@ -54,65 +58,69 @@ def address(name: str, email: str) -> str:
     return formataddr((" ".join(name.split()), email))
 
 
-def send(message: EmailMessage) -> None:
-    """Deliver a message by SMTP, or write it to the outbox folder when no server is configured."""
+def queue(message: EmailMessage, *, kind: str, user_id: int | None = None) -> None:
+    """Put a message in the outbox, in the current transaction: it exists once that commits,
+    and a worker delivers it (`lms.jobs.outbox`). Its Message-ID is fixed now, so a retry is
+    always the same message."""
+    from lms.jobs import queue as jobs
+    from lms.jobs.models import OutboxMessage
+
+    db.session.add(OutboxMessage(
+        message_id=message["Message-ID"], kind=kind, user_id=user_id,
+        recipient=str(message["To"]), subject=str(message["Subject"] or "")[:255],
+        raw=message.as_bytes(policy=SMTP_POLICY).decode("utf-8")))
+    jobs.wake_after_commit(jobs.MAIL)
+
+
+Deliver = Callable[[str, bytes, int], None]
+
+
+@contextmanager
+def transport() -> Iterator[Deliver]:
+    """One connection for a batch: `deliver(recipient, raw message, outbox id)` sends by
+    SMTP (LMS_MAIL_URL), or writes instance/outbox/<id>.eml when no server is set (the same
+    file name on a retry, so a message is never there twice)."""
     url = current_app.config.get("LMS_MAIL_URL")
-    if url:
-        try:
-            _send_smtp(url, message)
-        except (OSError, smtplib.SMTPException) as error:
-            log.exception("mail to %s could not be sent", message["To"])
-            raise MailError(str(error)) from error
-    else:
-        path = _write_outbox(Path(current_app.config["LMS_OUTBOX"]), message)
-        log.info("mail to %s written to %s (no LMS_MAIL_URL set)", message["To"], path)
+    if not url:
+        folder = Path(current_app.config["LMS_OUTBOX"])
+        folder.mkdir(parents=True, exist_ok=True)
+
+        def write(recipient: str, raw: bytes, outbox_id: int) -> None:
+            path = folder / f"{outbox_id:08d}.eml"
+            partial = path.with_suffix(".part")
+            partial.write_bytes(raw)
+            partial.replace(path)  # whole or absent, never half a message
+            log.info("mail to %s written to %s (no LMS_MAIL_URL set)", recipient, path)
+
+        yield write
+        return
+    sender = parseaddr(current_app.config["LMS_MAIL_FROM"])[1]
+    with _connect(url) as client:
+        def send(recipient: str, raw: bytes, outbox_id: int) -> None:
+            client.sendmail(sender, [parseaddr(recipient)[1]], raw)
+
+        yield send
 
 
-AnyResponse = TypeVar("AnyResponse", bound=Response)
-
-
-def send_after_response(response: AnyResponse, message: EmailMessage) -> AnyResponse:
-    """Send a message once the response has gone out (when the server closes it), so that
-    neither the time sending takes nor a failure can show in the answer; a failure is logged.
-
-    Until there is a task queue: a crash of the process in between loses the message."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def deliver() -> None:
-        with app.app_context():
-            try:
-                send(message)
-            except MailError:
-                pass  # already logged by send()
-            except Exception:  # noqa: BLE001 - the person has their answer: log, never raise
-                log.exception("mail to %s could not be sent", message["To"])
-
-    response.call_on_close(deliver)
-    return response
-
-
-def _write_outbox(outbox: Path, message: EmailMessage) -> Path:
-    outbox.mkdir(parents=True, exist_ok=True)
-    # Names sort by time, so the newest message is the last file.
-    path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(message.as_bytes())
-    return path
-
-
-def _send_smtp(url: str, message: EmailMessage) -> None:
-    """smtp://user:password@host:587?starttls=1 or smtps://user:password@host:465."""
+def _connect(url: str) -> smtplib.SMTP:
+    """An open, signed-in connection for smtp://user:password@host:587?starttls=1 or
+    smtps://user:password@host:465 (a context manager that says QUIT at the end)."""
     parts = urlsplit(url)
     options = parse_qs(parts.query)
     host = parts.hostname or "localhost"
+    timeout = float(current_app.config.get("LMS_MAIL_TIMEOUT") or 30)
     context = ssl.create_default_context()
     if parts.scheme == "smtps":
         client: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, context=context,
-                                                timeout=30)
+                                                timeout=timeout)
     else:
-        client = smtplib.SMTP(host, parts.port or 25, timeout=30)
-    with client:
+        client = smtplib.SMTP(host, parts.port or 25, timeout=timeout)
+    try:
         if parts.scheme == "smtp" and options.get("starttls", ["0"])[0] in ("1", "true", "yes"):
             client.starttls(context=context)
         if parts.username:
             client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message)
+    except BaseException:
+        client.close()
+        raise
+    return client

@@ -16,7 +16,6 @@ from werkzeug.routing import IntegerConverter, Map
 from lms.accounts.forms import ROLE_LABELS
 from lms.extensions import db, login_manager
 from lms.i18n import LANGUAGE_NAMES, country_name, format_date, format_datetime
-from lms.mail import MailError
 
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -102,12 +101,6 @@ def _database_down(error: OperationalError) -> ResponseReturnValue:
     return error_page(503)
 
 
-def _mail_down(error: MailError) -> ResponseReturnValue:
-    return error_page(503, gettext(
-        "We could not send the email just now. Please try again in a few minutes."
-    ))
-
-
 def may_open_alumni() -> bool:
     """Whether the menu offers the alumni network: the directory's own access rule, worked out
     once a request (it reads the user's graduations and certificates)."""
@@ -174,7 +167,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(OperationalError, _database_down)
-    app.register_error_handler(MailError, _mail_down)
     app.context_processor(_template_globals)
     # Dates for people to read; machine-readable ones (<time datetime>, CSV, JSON) stay ISO.
     app.add_template_filter(format_date, "format_date")

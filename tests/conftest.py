@@ -23,6 +23,7 @@ from lms import create_app
 from lms.accounts.models import Role, User
 from lms.config import TestConfig
 from lms.extensions import db
+from lms.jobs import queue
 from scripts import check_system
 from tests.factories import make_user, sign_in_id
 
@@ -161,10 +162,24 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def outbox(app: Flask) -> Callable[[], list[str]]:
-    """The emails written so far, oldest first, as text."""
+def run_jobs(app: Flask) -> Callable[[], None]:
+    """Do what a worker would do now: deliver queued mail, run due jobs (after committing
+    what the test itself set up, as a request would)."""
+
+    def run() -> None:
+        db.session.commit()
+        queue.drain(app)
+
+    return run
+
+
+@pytest.fixture
+def outbox(app: Flask, run_jobs: Callable[[], None]) -> Callable[[], list[str]]:
+    """The emails delivered so far, oldest first, as text: first the queued work runs, as a
+    worker would (tests use an in-memory queue), then the outbox folder is read."""
 
     def read() -> list[str]:
+        run_jobs()
         folder = Path(app.config["LMS_OUTBOX"])
         if not folder.exists():
             return []

@@ -19,6 +19,7 @@ from lms.accounts.models import Role, User, new_session_token
 from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import fold
+from lms.jobs import queue as jobs
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
@@ -113,15 +114,9 @@ def _compose_for(user: User, subject: object, template: str,
 
 
 def _email_user(user: User, subject: object, template: str, **context: object) -> None:
-    """Send `templates/email/<template>.txt` to the user now."""
-    mail.send(_compose_for(user, subject, template, **context))
-
-
-def _stand_in(email: str) -> User:
-    """An account that is never saved, for an address nobody registered: a reset request for it
-    does the same work as for a real account (token, email text), then sends nothing."""
-    return User(id=0, email=normalise_email(email), name="", locale="en",
-                password_hash=_DUMMY_HASH, session_token=new_session_token())
+    """Queue `templates/email/<template>.txt` for the user, in the current transaction."""
+    mail.queue(_compose_for(user, subject, template, **context), kind="account",
+               user_id=user.id or None)
 
 
 # --- registration and sign-in --------------------------------------------------------------------
@@ -133,21 +128,23 @@ def registration_open() -> bool:
 
 def register(
     *, name: str, email: str, password: str, country: str, organisation: str, locale: str
-) -> EmailMessage:
-    """Create an unconfirmed account; returns the email to send, with its confirmation link.
+) -> None:
+    """Create an unconfirmed account and queue the email with its confirmation link.
 
     If the email is taken, the email is a note to its owner instead; the person registering
-    sees the same answer either way (the caller sends after answering, so a mail failure
-    cannot show either), and the form does not reveal who has an account.
+    sees the same answer either way (both paths queue one email and commit; the worker sends
+    it, so a mail failure cannot show either), and the form does not reveal who has an account.
     """
     if not registration_open():
         raise AccountError(gettext("Registration is by invitation only."))
     password_hash = hash_password(password)  # always, so both paths take as long
     existing = find_user_by_email(email)
     if existing is not None:
-        return _compose_for(existing, _l("You already have an account"), "already_registered",
-                            sign_in_url=mail.link("accounts.login"),
-                            reset_url=mail.link("accounts.reset_request"))
+        _email_user(existing, _l("You already have an account"), "already_registered",
+                    sign_in_url=mail.link("accounts.login"),
+                    reset_url=mail.link("accounts.reset_request"))
+        db.session.commit()
+        return
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=password_hash,
         country=country, organisation=organisation.strip(), locale=locale, role=Role.LEARNER,
@@ -155,9 +152,9 @@ def register(
     db.session.add(user)
     db.session.flush()
     confirm_url = mail.link("accounts.confirm_email", token=make_token(user, "confirm"))
+    _email_user(user, _l("Confirm your email address"), "confirm_email",
+                confirm_url=confirm_url)
     db.session.commit()
-    return _compose_for(user, _l("Confirm your email address"), "confirm_email",
-                        confirm_url=confirm_url)
 
 
 def confirm_email(token: str) -> User:
@@ -188,20 +185,23 @@ def authenticate(email: str, password: str) -> User:
 
 # --- password reset and invitations --------------------------------------------------------------
 
-def request_password_reset(email: str) -> EmailMessage | None:
-    """The reset email to send if the address has an account, else None.
+def request_password_reset(email: str) -> None:
+    """Queue a job that emails a reset link if the address has an account. The request does
+    the same for any address (one job, one commit), so neither its answer, nor its time, nor
+    a mail failure tells whether the address has an account: the worker finds out."""
+    jobs.enqueue("accounts.password_reset", email=normalise_email(email))
+    db.session.commit()
 
-    Both cases run the same lookup and build the same email (for an unknown address, for an
-    account that is never saved), so the time taken does not tell them apart; the caller sends
-    after answering, so neither does a mail failure.
-    """
+
+def password_reset_email(email: str) -> EmailMessage | None:
+    """The reset email for the account with this address, if there is one (in a worker)."""
     user = find_user_by_email(email)
-    recipient = user if user is not None else _stand_in(email)
-    reset_url = mail.link("accounts.reset_password", token=make_token(recipient, "reset"))
+    if user is None:
+        return None
+    reset_url = mail.link("accounts.reset_password", token=make_token(user, "reset"))
     minutes = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60
-    message = _compose_for(recipient, _l("Reset your password"), "password_reset",
-                           reset_url=reset_url, minutes=minutes)
-    return message if user is not None else None
+    return _compose_for(user, _l("Reset your password"), "password_reset",
+                        reset_url=reset_url, minutes=minutes)
 
 
 def set_password(user: User, password: str) -> None:
@@ -234,8 +234,8 @@ def invite(*, email: str, name: str, role: Role, locale: str, invited_by: User |
     if find_user_by_email(email) is not None:
         raise AccountError(gettext("There is already an account with this email address."))
     user = new_invited_user(email=email, name=name, role=role, locale=locale)
-    db.session.commit()
     send_invitation(user, invited_by)
+    db.session.commit()
     return user
 
 
@@ -250,7 +250,7 @@ def new_invited_user(*, email: str, name: str, role: Role, locale: str,
 
 
 def send_invitation(user: User, invited_by: User | None) -> None:
-    """Email a committed, invited account the link to choose its password."""
+    """Queue the email with the link to choose a password, for an invited account (flushed)."""
     invite_url = mail.link("accounts.accept_invitation", token=make_token(user, "invite"))
     days = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400
     _email_user(user, _l("You are invited to Open Government Learning"), "invitation",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -16,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
-from lms import mail
 from lms.access import public
 from lms.accounts import bp, services, sessions
 from lms.accounts.forms import (
@@ -119,14 +117,13 @@ def register() -> ResponseReturnValue:
     if request.method == "GET":
         form.locale.data = str(request.args.get("lang") or session.get("lang") or "en")
     if form.validate_on_submit():
-        message = services.register(
+        services.register(
             name=form.name.data, email=form.email.data, password=form.password.data,
             country=form.country.data, organisation=form.organisation.data or "",
             locale=form.locale.data,
         )
-        response = make_response(render_template("accounts/check_email.html",
-                                                 email=form.email.data, purpose="register"))
-        return mail.send_after_response(response, message)
+        return render_template("accounts/check_email.html", email=form.email.data,
+                               purpose="register")
     return render_form("accounts/register.html", form)
 
 
@@ -157,11 +154,9 @@ def reset_request() -> ResponseReturnValue:
     """Ask for a password reset link by email."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        message = services.request_password_reset(form.email.data)
-        response = make_response(render_template("accounts/check_email.html",
-                                                 email=form.email.data, purpose="reset"))
-        # Sent after the answer, so that its time and a mail failure show nothing.
-        return mail.send_after_response(response, message) if message else response
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/check_email.html", email=form.email.data,
+                               purpose="reset")
     return render_form("accounts/reset_request.html", form)
 
 

@@ -216,7 +216,8 @@ def send_message(sender: User, recipient_id: int, body: str) -> AlumniMessage:
             "Your own address has not been shared with them. You can stop receiving messages "
             "from your profile page: %(settings)s",
             name=sender.name, body=body, link=link, settings=settings)
-    mail.send(mail.compose(recipient.email, subject, text))
+    mail.queue(mail.compose(recipient.email, subject, text), kind="alumni_message",
+               user_id=recipient.id)
     return message
 
 

@@ -430,8 +430,8 @@ def successor(certificate: Certificate) -> Certificate | None:
 # --- revocation and reissue ----------------------------------------------------------------------
 
 def revoke(certificate: Certificate, actor: User, reason: str, note: str) -> None:
-    """Revoke: the record stays, with a public reason and an internal note. Of two requests
-    at once, only one succeeds: the one that then tells the holder (revocation_email)."""
+    """Revoke: the record stays, with a public reason and an internal note; the holder is
+    emailed (revocation_email). Of two requests at once, only one succeeds."""
     if certificate.status != ACTIVE:
         raise CertificateError(gettext("Only an active certificate can be revoked."))
     if not reason.strip():
@@ -447,6 +447,9 @@ def revoke(certificate: Certificate, actor: User, reason: str, note: str) -> Non
         db.session.rollback()
         raise CertificateError(gettext("Only an active certificate can be revoked."))
     _record(certificate, "revoked", actor.id, reason.strip()[:300])
+    db.session.expire(certificate)  # read back what the UPDATE wrote
+    # The holder is told in the same transaction: revoked and told, or neither.
+    mail.queue(revocation_email(certificate), kind="certificate", user_id=certificate.user_id)
     db.session.commit()
 
 

@@ -26,7 +26,6 @@ from flask_wtf.file import FileField
 from sqlalchemy import or_, select
 from wtforms import StringField, TextAreaField
 
-from lms import mail
 from lms.access import ADMIN, FACILITATOR, SIGNED_IN, public, requires
 from lms.certificates import bp, codes, services, verification
 from lms.certificates.models import REVOKED, SUPERSEDED, Certificate, CertificateEvent
@@ -247,12 +246,10 @@ def admin_show(code: str) -> ResponseReturnValue:
                                         code=codes.display(replacement.code)), code=303)
             services.revoke(certificate, current_user, revoke_form.reason.data or "",
                             revoke_form.note.data or "")
-            message = services.revocation_email(certificate)  # only once it was revoked
             flash(gettext("Certificate revoked. Its holder is told by email, with the reason."),
                   "success")
-            return mail.send_after_response(redirect(url_for(
-                "certificates.admin_show", code=codes.display(certificate.code)), code=303),
-                message)
+            return redirect(url_for("certificates.admin_show",
+                                    code=codes.display(certificate.code)), code=303)
         except services.CertificateError as problem:
             error = str(problem)
     events = db.session.scalars(select(CertificateEvent).where(

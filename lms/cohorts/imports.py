@@ -164,10 +164,10 @@ def confirm(cohort: Cohort, token: str, inviter: User, locale: str) -> int:
                                   locale=locale, country=row.country or None,
                                   organisation=row.organisation):
                 invited.append(row.email)
-        db.session.commit()
+        for address in invited:
+            invitations.send_invitation(cohort, address, inviter)
+        db.session.commit()  # every invitation with its email, or none
     except Exception:
         db.session.rollback()
         raise
-    for address in invited:
-        invitations.send_invitation(cohort, address, inviter)
     return len(invited)

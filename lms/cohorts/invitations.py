@@ -53,7 +53,7 @@ def invite(cohort: Cohort, *, email: str, name: str, inviter: User, locale: str,
            country: str | None = None, organisation: str = "") -> bool:
     """Record an invitation of an address to the cohort; False if it is already a member.
 
-    The caller commits, then emails it with `send_invitation`. `name`, `country`,
+    The caller queues its email with `send_invitation`, then commits. `name`, `country`,
     `organisation` and `locale` are used only when the address has no account yet (a new
     account starts with what the facilitator typed).
     """
@@ -82,8 +82,8 @@ def invite_one(cohort: Cohort, *, email: str, name: str, inviter: User, locale: 
     if not invite(cohort, email=address, name=name, inviter=inviter, locale=locale):
         db.session.rollback()
         raise CohortError(gettext("%(email)s is already a member.", email=address), "email")
-    db.session.commit()
     send_invitation(cohort, address, inviter)
+    db.session.commit()  # the invitation and its email together
     return address
 
 
@@ -118,14 +118,15 @@ def resend(cohort: Cohort, invitation_id: int, inviter: User) -> str:
     invitation = invitation_in(cohort, invitation_id)
     invitation.sent_at, invitation.invited_by = utcnow(), inviter.id
     address = invitation.email
-    db.session.commit()
     send_invitation(cohort, address, inviter)
+    db.session.commit()
     return address
 
 
 def send_invitation(cohort: Cohort, address: str, inviter: User) -> None:
-    """Email an invitation in the recipient's language; an account with no password yet gets
-    the link to choose one, since they must sign in to answer."""
+    """Queue the invitation's email (in the caller's transaction), in the recipient's
+    language; an account with no password yet gets the link to choose one, since they must
+    sign in to answer."""
     user = accounts.find_user_by_email(address)
     if user is None:
         return
@@ -142,7 +143,7 @@ def send_invitation(cohort: Cohort, address: str, inviter: User) -> None:
         subject = gettext("%(inviter)s invites you to join %(cohort)s", inviter=inviter.name,
                           cohort=cohort.name)
         body = render_template("email/cohort_invitation.txt", **context)
-    mail.send(mail.compose(user.email, subject, body))
+    mail.queue(mail.compose(user.email, subject, body), kind="invitation", user_id=user.id)
 
 
 # --- the invited person's side -------------------------------------------------------------------

@@ -55,7 +55,7 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def send(cohort: Cohort, sender: User, rows: list[LearnerRow], *, subject: str, body: str,
          course_title: str, due_titles: dict[int, list[str]], link: str) -> Recipients:
-    """Email each recipient not reminded in the last 24 hours; record every email sent."""
+    """Queue an email for each recipient not reminded in the last 24 hours, and record it."""
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise CohortError(gettext("Write a subject and a message."), "body")
@@ -76,8 +76,8 @@ def send(cohort: Cohort, sender: User, rows: list[LearnerRow], *, subject: str, 
             # The text asks learners to reply to their facilitator: the answer goes to them.
             message = mail.compose(user.email, fill(subject, values)[:200], fill(body, values),
                                    reply_to=mail.address(sender.name, sender.email))
-        mail.send(message)
+        mail.queue(message, kind="reminder", user_id=user.id)
         db.session.add(Reminder(cohort_id=cohort.id, learner_id=user.id, sender_id=sender.id,
                                 subject=message["Subject"], body=fill(body, values)))
-        db.session.commit()  # each email sent is recorded at once, even if a later one fails
+    db.session.commit()  # every reminder with its email, in one transaction; a worker sends them
     return split

@@ -1,0 +1,3 @@
+"""Imports every area's `tasks.py`, so their jobs and periodic duties are registered."""
+
+from lms.accounts import tasks as accounts_tasks  # noqa: F401
