@@ -8,7 +8,7 @@ import typing
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
@@ -59,6 +59,11 @@ class User(UserMixin, Model):
     # Bumped by every change to the user's learning records (progress, answers, reflections):
     # cached pages about those records are keyed by it, so a change is seen at once.
     records_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An IANA time zone ("Europe/Belgrade"); None: the time zone of the person's cohort.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Emails a person may switch off (account page, or the link in each such email).
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     # The sign-in this object was loaded for (set by the user loader or at sign-in); not a column.
     # (Not annotated: the declarative base would take an annotation for a column.)

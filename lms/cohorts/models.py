@@ -27,6 +27,14 @@ class Cohort(Model):
     join_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where the cohort meets (IANA name): due dates end there, reminders go out by its clock
+    # for members who have not set their own.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Automatic reminders (lms.cohorts.tasks), each off (None) until a facilitator sets it:
+    # N days before a lesson's due date, N days after it was missed, after N days inactive.
+    remind_before_days: Mapped[int | None] = mapped_column()
+    remind_after_days: Mapped[int | None] = mapped_column()
+    remind_inactive_days: Mapped[int | None] = mapped_column()
 
 
 class CohortFacilitator(Model):
@@ -99,7 +107,8 @@ class FacilitatorNote(Model):
 
 
 class Reminder(Model):
-    """One reminder email sent by a facilitator to one learner (the record of every send)."""
+    """One reminder email to one learner (the record of every send): from a facilitator
+    (rule "manual"), or sent by a rule of the cohort's policy (no sender)."""
 
     __tablename__ = "reminders"
     __table_args__ = (Index("ix_reminders_cohort_learner", "cohort_id", "learner_id", "sent_at"),)
@@ -107,7 +116,10 @@ class Reminder(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # manual, before_due, after_missed or inactive; the lesson a due-date rule was about.
+    rule: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
+    lesson_id: Mapped[str | None] = mapped_column(String(100))
