@@ -99,12 +99,13 @@ def test_reminders_go_to_those_behind_once_a_day(client: FlaskClient, login_as, 
 
 
 def test_a_reminder_is_answered_to_the_facilitator_who_sent_it(app: Flask, client: FlaskClient,
-                                                                 login_as) -> None:
+                                                                 login_as, run_jobs) -> None:
     facilitator = login_as(Role.FACILITATOR, name="Jelena Petrović", email="jelena@example.org")
     learner = make_user(email="bo@example.org")
     make_cohort(facilitators=[facilitator], members=[learner], slug="wb")
     client.post("/cohorts/wb/reminders", data={
         "learners": [learner.id], "subject": "A nudge", "body": "Reply to me."})
+    run_jobs()
     [path] = sorted(Path(app.config["LMS_OUTBOX"]).glob("*.eml"))
     message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     assert message["To"] == "bo@example.org"
