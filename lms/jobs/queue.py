@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer, Scheduler
+from redis import ConnectionPool
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -101,7 +102,9 @@ def make_huey(app: Flask) -> Huey:
     huey: Huey
     if url.startswith(("redis://", "rediss://", "unix://")):
         # Several workers on several machines share it; Redis hands each task to one of them.
-        huey = RedisHuey(name, url=url, results=False)
+        # Short connection timeouts: a request's wake-up must never hang on a lost Redis.
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=10)
+        huey = RedisHuey(name, connection_pool=pool, results=False)
     elif url == "memory://":
         huey = MemoryHuey(name, results=False)
     else:
@@ -148,8 +151,10 @@ def consumer(app: Flask, workers: int = 1) -> Consumer:
     LMS_TICK_SECONDS (60 by default; Huey's own unit for periodic tasks)."""
     Scheduler.periodic_task_seconds = int(app.config.get("LMS_TICK_SECONDS") or 60)
     huey: Huey = app.extensions["lms.huey"]
+    # An idle worker polls a SQLite store at most a second apart (Huey's default backs off to
+    # 10 s), so mail leaves within a second or two; Redis answers at once (a blocking pop).
     return huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
-                                check_worker_health=True)
+                                check_worker_health=True, max_delay=1.0)
 
 
 # --- jobs ---------------------------------------------------------------------------------------
