@@ -3,8 +3,6 @@ join link and reminders (its facilitators), and closing it (admins)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
@@ -119,17 +117,23 @@ def edit_schedule(slug: str) -> ResponseReturnValue:
     current = services.schedule(cohort)
     form = schedule_form(titles, current)
     _policy_choices(form, cohort)
-    if form.validate_on_submit():
+    if form.is_submitted():
+        dates_valid = form.validate()
         due = {lesson_id: form[f"due_{lesson_id.replace('-', '_')}"].data
                for lesson_id, _ in titles}
         try:
-            _save_schedule(form, cohort, due)
+            # The policy is checked even when a date is wrong: every error shows at once.
+            checked = _checked_policy(form, cohort)
+            if dates_valid:
+                policy.save(cohort, checked)
+                services.set_schedule(cohort, due)
         except services.CohortError as error:
             db.session.rollback()
             _schedule_errors(form, error)
         else:
-            flash(gettext("Schedule saved."), "success")
-            return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
+            if dates_valid:
+                flash(gettext("Schedule saved."), "success")
+                return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
     return render_form("cohorts/schedule.html", form, cohort=cohort,
                        default=services.default_schedule(course, cohort.starts_on,
                                                          cohort.ends_on),
@@ -146,14 +150,12 @@ def _policy_choices(form: FlaskForm, cohort: Cohort) -> None:
             form[name].data = "" if days is None else str(days)
 
 
-def _save_schedule(form: FlaskForm, cohort: Cohort, due: dict[str, date]) -> None:
-    """Check the policy, then save it with the schedule in one commit (both or neither)."""
+def _checked_policy(form: FlaskForm, cohort: Cohort) -> policy.Policy:
+    """The policy the form describes, or PolicyInvalid."""
     # A form from before the time zone existed keeps the cohort's.
     timezone = form.timezone.data if "timezone" in request.form else cohort.timezone
-    checked = policy.check(timezone, form.remind_before_days.data, form.remind_after_days.data,
-                           form.remind_inactive_days.data)
-    policy.save(cohort, checked)
-    services.set_schedule(cohort, due)
+    return policy.check(timezone or "", form.remind_before_days.data,
+                        form.remind_after_days.data, form.remind_inactive_days.data)
 
 
 def _schedule_errors(form: FlaskForm, error: services.CohortError) -> None:
