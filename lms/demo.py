@@ -17,6 +17,7 @@ from lms.demo_insights import load_outcome_stories, load_self_assessments
 from lms.extensions import db
 
 if TYPE_CHECKING:
+    from lms.cohorts.models import Cohort
     from lms.courses.content import Course
 
 DEMO_PASSWORD = "opengov-demo"  # noqa: S105 - published in README.md, demo only
@@ -80,6 +81,9 @@ class DemoCohort:
     # email -> (lessons done, days since last activity)
     members: dict[str, tuple[int, int]]
 
+
+# The demo cohort whose automatic reminders are on (2 days before a due date, 3 after).
+REMINDING_COHORT = "western-balkans-2026"
 
 DEMO_COHORTS = (
     DemoCohort("western-balkans-2026", "Western Balkans 2026", "western-balkans",
@@ -198,7 +202,18 @@ def load_cohorts() -> None:
             cohorts.close_cohort(cohort)
         else:
             cohorts.rotate_join_code(cohort)
+        if plan.slug == REMINDING_COHORT:
+            _turn_reminders_on(cohort)
     _invite_demo_learner(users)
+
+
+def _turn_reminders_on(cohort: Cohort) -> None:
+    """Automatic reminders in one cohort, so the schedule and reminders pages show them on."""
+    from lms.cohorts import policy
+
+    policy.save(cohort, policy.Policy("Europe/Belgrade", before_days=2, after_days=3,
+                                      inactive_days=None))
+    db.session.commit()
 
 
 def _invite_demo_learner(users: dict[str, User]) -> None:

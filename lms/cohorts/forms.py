@@ -73,7 +73,7 @@ def schedule_form(lesson_titles: list[tuple[str, str]], due: dict[str, date],
                   formdata: object = None) -> FlaskForm:
     """A form with one date per lesson, named after the lesson's id."""
 
-    class ScheduleForm(FlaskForm):
+    class ScheduleForm(ReminderPolicyFields):
         pass
 
     for lesson_id, title in lesson_titles:
@@ -83,6 +83,27 @@ def schedule_form(lesson_titles: list[tuple[str, str]], due: dict[str, date],
         for lesson_id, _ in lesson_titles:
             form[f"due_{lesson_id.replace('-', '_')}"].data = due.get(lesson_id)
     return form
+
+
+def _days_field(label: object, description: object) -> StringField:
+    # Text, not a number input: the service checks it and says what is wrong in words.
+    return StringField(label, description=description,
+                       render_kw={"inputmode": "numeric", "autocomplete": "off", "size": 3})
+
+
+class ReminderPolicyFields(FlaskForm):
+    """The cohort's time zone and automatic reminders (checked by lms.cohorts.policy)."""
+
+    timezone = SelectField(_l("Time zone"), validate_choice=False,
+                           description=_l("Where the cohort meets. Reminders go out by each "
+                                          "learner's own time zone when they set one, by this "
+                                          "one otherwise."))
+    remind_before_days = _days_field(_l("Days before a lesson's due date"),
+                                     _l("From 1 to 14. Empty: off."))
+    remind_after_days = _days_field(_l("Days after a missed due date"),
+                                    _l("From 1 to 14. Empty: off."))
+    remind_inactive_days = _days_field(_l("Days without any activity"),
+                                       _l("From 3 to 60. Empty: off."))
 
 
 class AddMemberForm(FlaskForm):

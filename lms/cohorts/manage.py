@@ -7,10 +7,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from lms import mail
 from lms.access import ADMIN, FACILITATOR, requires
-from lms.cohorts import bp, dashboard, imports, invitations, reminders, services
+from lms.cohorts import bp, dashboard, imports, invitations, policy, reminders, services
 from lms.cohorts.focus import focus_label
 from lms.cohorts.forms import (
     ActionForm,
@@ -24,6 +25,7 @@ from lms.cohorts.forms import (
 from lms.cohorts.models import Cohort
 from lms.cohorts.views import build_dashboard, cohort_for_facilitator, guarded, language
 from lms.courses import services as courses
+from lms.extensions import db
 from lms.forms import render_form
 
 
@@ -107,25 +109,62 @@ def close(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/schedule", methods=["GET", "POST"])
 @requires(FACILITATOR)
 def edit_schedule(slug: str) -> ResponseReturnValue:
-    """Set each lesson's due date (evenly spread by default)."""
+    """Set each lesson's due date (evenly spread by default), the cohort's time zone and its
+    automatic reminders."""
     cohort = cohort_for_facilitator(slug)
     course = courses.get_course(cohort.course_id)
     titles = [(lesson.lesson_id, lesson.version(language())[0].title) for lesson in course.lessons]
     current = services.schedule(cohort)
     form = schedule_form(titles, current)
-    if form.validate_on_submit():
+    _policy_choices(form, cohort)
+    if form.is_submitted():
+        dates_valid = form.validate()
         due = {lesson_id: form[f"due_{lesson_id.replace('-', '_')}"].data
                for lesson_id, _ in titles}
         try:
-            services.set_schedule(cohort, due)
+            # The policy is checked even when a date is wrong: every error shows at once.
+            checked = _checked_policy(form, cohort)
+            if dates_valid:
+                policy.save(cohort, checked)
+                services.set_schedule(cohort, due)
         except services.CohortError as error:
-            form[f"due_{(error.field or '').replace('-', '_')}"].errors.append(str(error))
+            db.session.rollback()
+            _schedule_errors(form, error)
         else:
-            flash(gettext("Schedule saved."), "success")
-            return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
+            if dates_valid:
+                flash(gettext("Schedule saved."), "success")
+                return redirect(url_for("cohorts.show", slug=cohort.slug), code=303)
     return render_form("cohorts/schedule.html", form, cohort=cohort,
                        default=services.default_schedule(course, cohort.starts_on,
-                                                         cohort.ends_on))
+                                                         cohort.ends_on),
+                       send_hour=policy.SEND_HOUR)
+
+
+def _policy_choices(form: FlaskForm, cohort: Cohort) -> None:
+    """The time zone list, and the current policy in the fields of a form not yet sent."""
+    form.timezone.choices = [(name, name) for name in policy.timezones()]
+    if not form.is_submitted():
+        form.timezone.data = cohort.timezone
+        for name in policy.FIELDS.values():  # named as the cohort's columns
+            days = getattr(cohort, name)
+            form[name].data = "" if days is None else str(days)
+
+
+def _checked_policy(form: FlaskForm, cohort: Cohort) -> policy.Policy:
+    """The policy the form describes, or PolicyInvalid."""
+    # A form from before the time zone existed keeps the cohort's.
+    timezone = form.timezone.data if "timezone" in request.form else cohort.timezone
+    return policy.check(timezone or "", form.remind_before_days.data,
+                        form.remind_after_days.data, form.remind_inactive_days.data)
+
+
+def _schedule_errors(form: FlaskForm, error: services.CohortError) -> None:
+    """Put a refusal on the field it is about: a policy field or a lesson's date."""
+    if isinstance(error, policy.PolicyInvalid):
+        for name, message in error.errors.items():
+            form[name].errors = [*form[name].errors, message]
+        return
+    form[f"due_{(error.field or '').replace('-', '_')}"].errors.append(str(error))
 
 
 @bp.route("/<slug>/members", methods=["GET", "POST"])
@@ -281,8 +320,16 @@ def remind(slug: str) -> ResponseReturnValue:
             if result.recently_reminded:
                 message += " " + gettext("%(count)d were already reminded in the last 24 hours "
                                          "and were skipped.", count=len(result.recently_reminded))
+            if result.opted_out:
+                message += " " + ngettext(
+                    "%(num)d has switched reminder emails off and was skipped.",
+                    "%(num)d have switched reminder emails off and were skipped.",
+                    len(result.opted_out))
             flash(message, "success")
             return redirect(url_for("cohorts.progress", slug=slug), code=303)
-    recent = reminders.recipients(cohort, board.rows).recently_reminded
+    split = reminders.recipients(cohort, board.rows)
     return render_form("cohorts/reminder.html", form, cohort=cohort,
-                       recent={row.user_id for row in recent})
+                       recent={row.user_id for row in split.recently_reminded},
+                       opted_out={row.user_id for row in split.opted_out},
+                       rules=policy.describe(cohort), timezone=cohort.timezone,
+                       send_hour=policy.SEND_HOUR)

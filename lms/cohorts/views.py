@@ -14,7 +14,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from lms.access import FACILITATOR, SIGNED_IN, requires
-from lms.cohorts import bp, dashboard, invitations, services
+from lms.cohorts import bp, dashboard, invitations, reminders, services
 from lms.cohorts.focus import focus_label
 from lms.cohorts.forms import ActionForm, NoteForm
 from lms.cohorts.models import Cohort
@@ -185,7 +185,8 @@ def progress_csv(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/learners/<int:learner_id>", methods=["GET", "POST"])
 @requires(FACILITATOR)
 def learner(slug: str, learner_id: int) -> ResponseReturnValue:
-    """One learner, for the cohort's facilitators: progress, reflections, notes, sign-off."""
+    """One learner, for the cohort's facilitators: progress, reflections, notes, sign-off and
+    the reminders they received."""
     cohort = cohort_for_facilitator(slug)
     person = guarded(lambda: services.ensure_learner_in(cohort, learner_id))
     course = courses.get_course(cohort.course_id)
@@ -205,6 +206,7 @@ def learner(slug: str, learner_id: int) -> ResponseReturnValue:
         reflections=(courses.shared_reflections_of(learner_id, course)
                      if services.reads_shared_reflections(current_user, cohort) else None),
         notes=services.notes_about(cohort, learner_id),
+        reminders=reminders.history(cohort, person),
         membership=services.membership_of(cohort, learner_id), action_form=ActionForm())
 
 
