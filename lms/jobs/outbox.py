@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 
 from lms import mail
+from lms.database import rowcount
 from lms.db import utcnow
 from lms.extensions import db
 from lms.jobs import queue
@@ -26,9 +28,19 @@ log = logging.getLogger(__name__)
 BATCH = 100
 
 
-def claim_batch(size: int = BATCH) -> list[int]:
+@dataclass
+class Claim:
+    """A batch in this worker's hands: its rows carry `until` as their claimed_until, a mark
+    no other worker's rows share, so each write below touches only rows still ours."""
+
+    ids: list[int]
+    until: datetime
+
+
+def claim_batch(size: int = BATCH) -> Claim:
     """Claim up to `size` due messages for this worker (committed), oldest first."""
     now = utcnow()
+    until = queue.claim_until()
     due = (select(OutboxMessage.id).where(or_(
         (OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == RUNNING) & (OutboxMessage.claimed_until < now)))
@@ -37,76 +49,130 @@ def claim_batch(size: int = BATCH) -> list[int]:
         update(OutboxMessage).where(OutboxMessage.id.in_(due.scalar_subquery()), or_(
             OutboxMessage.status == QUEUED,
             (OutboxMessage.status == RUNNING) & (OutboxMessage.claimed_until < now)))
-        .values(status=RUNNING, claimed_until=queue.claim_until(),
-                attempts=OutboxMessage.attempts + 1)
+        .values(status=RUNNING, claimed_until=until, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)).all()
     db.session.commit()
-    return sorted(claimed)
+    return Claim(sorted(claimed), until)
 
 
 def deliver_due() -> int:
     """Deliver every due message, batch after batch; return how many were sent."""
     sent = 0
-    while ids := claim_batch():
-        sent += _deliver(ids)
+    while (claim := claim_batch()).ids:
+        sent += _deliver(claim)
     return sent
 
 
-def _deliver(ids: list[int]) -> int:
-    messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                                       .order_by(OutboxMessage.id)))
-    sent = 0
+@dataclass(frozen=True)
+class _Message:
+    id: int
+    recipient: str
+    raw: bytes
+    attempts: int
+
+
+def _deliver(claim: Claim) -> int:
+    # Plain values, read once: no ORM objects to be refreshed (a query each) after every
+    # commit below.
+    messages = [_Message(row.id, row.recipient, row.raw.encode("utf-8"), row.attempts)
+                for row in db.session.execute(
+                    select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.raw,
+                           OutboxMessage.attempts)
+                    .where(OutboxMessage.id.in_(claim.ids)).order_by(OutboxMessage.id))]
+    db.session.rollback()  # no transaction held open while the SMTP server takes its time
+    retries: list[datetime] = []
     try:
-        sent = _send_batch(messages)
+        return _send_batch(claim, messages, retries)
     finally:
-        later = [message.next_attempt_at for message in messages if message.status == QUEUED]
-        if later:
-            _wake_at(min(later) - utcnow())
-    return sent
+        if retries:
+            _wake_at(min(retries) - utcnow())
 
 
-def _send_batch(messages: list[OutboxMessage]) -> int:
+def _send_batch(claim: Claim, messages: list[_Message], retries: list[datetime]) -> int:
     sent = 0
+    waiting = list(messages)  # in hand: neither sent nor postponed yet
     try:
         with mail.transport() as send:
-            for index, message in enumerate(messages):
+            while waiting:
+                if not _renew(claim, waiting):
+                    continue  # what was left was no longer ours (see _renew)
+                message = waiting.pop(0)
                 try:
-                    send(message.recipient, message.raw.encode("utf-8"), message.id)
+                    send(message.recipient, message.raw, message.id)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
                         smtplib.SMTPSenderRefused) as refused:
                     # The server refused this message but still talks to us: go on.
-                    _postpone(message, refused)
+                    _postpone(claim, message, refused, retries)
                     continue
                 except (OSError, smtplib.SMTPException) as error:
                     # The connection is gone: this message and the rest of the batch wait.
-                    for waiting in messages[index:]:
-                        _postpone(waiting, error)
+                    for later in [message, *waiting]:
+                        _postpone(claim, later, error, retries)
+                    waiting.clear()
                     return sent
-                message.status, message.sent_at = SENT, utcnow()
-                message.claimed_until, message.last_error = None, ""
+                marked = db.session.execute(
+                    _ours(claim, message.id)
+                    .values(status=SENT, sent_at=utcnow(), claimed_until=None, last_error=""))
                 db.session.commit()  # one commit per message: marked sent exactly once
+                if rowcount(marked) != 1:
+                    log.error("mail %s was sent after its claim had lapsed", message.id)
                 sent += 1
-    except (OSError, smtplib.SMTPException) as error:  # could not even connect
-        for waiting in messages:
-            if waiting.status == RUNNING:
-                _postpone(waiting, error)
+    except (OSError, smtplib.SMTPException) as error:  # could not even connect (or QUIT)
+        for later in waiting:
+            _postpone(claim, later, error, retries)
     return sent
 
 
-def _postpone(message: OutboxMessage, error: BaseException) -> None:
+def _ours(claim: Claim, *ids: int) -> Update:
+    """An UPDATE of these messages, if this worker's claim on them still holds."""
+    return (update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == RUNNING,
+                   OutboxMessage.claimed_until == claim.until)
+            .execution_options(synchronize_session=False))
+
+
+def _renew(claim: Claim, waiting: list[_Message]) -> bool:
+    """Extend the claim on the messages still in hand once half its time has gone.
+
+    A slow server (up to LMS_MAIL_TIMEOUT per command) can make a batch outlast its claim;
+    another worker would then take the messages still waiting here and both would send them.
+    Renewed in time, they stay ours; any that are not (this worker stalled past the claim and
+    another took them) are dropped from this batch. False if none is left."""
+    length = queue.claim_until() - utcnow()
+    if claim.until - utcnow() > length / 2:
+        return True
+    until = queue.claim_until()
+    renewed = set(db.session.scalars(
+        _ours(claim, *(message.id for message in waiting)).values(claimed_until=until)
+        .returning(OutboxMessage.id)).all())
+    db.session.commit()
+    claim.until = until
+    lost = [message.id for message in waiting if message.id not in renewed]
+    if lost:
+        log.warning("mail %s no longer claimed by this worker: left to the one that took it",
+                    lost)
+    waiting[:] = [message for message in waiting if message.id in renewed]
+    return bool(waiting)
+
+
+def _postpone(claim: Claim, message: _Message, error: BaseException,
+              retries: list[datetime]) -> None:
     """Release the claim and try again later (backoff), or give up after the last attempt."""
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    message.claimed_until = None
+    last_error = f"{type(error).__name__}: {error}"[:2000]
     if message.attempts >= queue.max_attempts():
-        message.status = FAILED
+        db.session.execute(_ours(claim, message.id).values(
+            status=FAILED, claimed_until=None, last_error=last_error))
         log.error("mail %s to %s failed for good: %s", message.id, message.recipient,
-                  message.last_error)
+                  last_error)
     else:
-        message.status = QUEUED
-        message.next_attempt_at = utcnow() + queue.retry_delay(message.attempts)
+        next_attempt = utcnow() + queue.retry_delay(message.attempts)
+        db.session.execute(_ours(claim, message.id).values(
+            status=QUEUED, claimed_until=None, last_error=last_error,
+            next_attempt_at=next_attempt))
+        retries.append(next_attempt)
         log.warning("mail %s to %s postponed (attempt %d): %s", message.id, message.recipient,
-                    message.attempts, message.last_error)
+                    message.attempts, last_error)
     db.session.commit()
 
 
