@@ -41,6 +41,15 @@ def claim_batch(size: int = BATCH) -> Claim:
     """Claim up to `size` due messages for this worker (committed), oldest first."""
     now = utcnow()
     until = queue.claim_until()
+    # A message whose worker died with it in hand on its last attempt is not taken again
+    # (one that kills its worker each time must not be retried for ever): it fails, for an
+    # admin to look at.
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == RUNNING,
+                                    OutboxMessage.claimed_until < now,
+                                    OutboxMessage.attempts >= queue.max_attempts())
+        .values(status=FAILED, claimed_until=None, last_error=queue.ABANDONED)
+        .execution_options(synchronize_session=False))
     due = (select(OutboxMessage.id).where(or_(
         (OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == RUNNING) & (OutboxMessage.claimed_until < now)))
@@ -111,6 +120,10 @@ def _send_batch(claim: Claim, messages: list[_Message], retries: list[datetime])
                         _postpone(claim, later, error, retries)
                     waiting.clear()
                     return sent
+                except Exception as error:  # noqa: BLE001 - a bug: kept on the row, retried
+                    log.exception("mail %s could not be sent", message.id)
+                    _postpone(claim, message, error, retries)
+                    continue
                 marked = db.session.execute(
                     _ours(claim, message.id)
                     .values(status=SENT, sent_at=utcnow(), claimed_until=None, last_error=""))

@@ -174,16 +174,25 @@ def max_attempts() -> int:
     return int(current_app.config.get("LMS_MAX_ATTEMPTS") or 8)
 
 
+ABANDONED = "The worker stopped while running it, on its last attempt."
+
+
 def _claim_job() -> Job | None:
     """Take the oldest due job (or one whose worker died), for this worker alone."""
     now = utcnow()
+    # One whose worker died with it on its last attempt fails rather than run for ever.
+    db.session.execute(
+        update(Job).where(Job.status == RUNNING, Job.claimed_until < now,
+                          Job.attempts >= max_attempts())
+        .values(status=FAILED, claimed_until=None, last_error=ABANDONED)
+        .execution_options(synchronize_session=False))
     due = (select(Job.id).where(or_(
         (Job.status == QUEUED) & (Job.run_after <= now),
         (Job.status == RUNNING) & (Job.claimed_until < now)))
         .order_by(Job.id).limit(1).with_for_update(skip_locked=True))
     job_id = db.session.scalar(due)
     if job_id is None:
-        db.session.rollback()
+        db.session.commit()  # what was marked failed above
         return None
     claimed = db.session.execute(
         update(Job).where(Job.id == job_id, or_(
