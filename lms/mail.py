@@ -46,7 +46,7 @@ SMTP_POLICY = _SMTPPolicy(linesep="\r\n")
 # The kinds of email a person may switch off, and the User column holding their choice. Every
 # other kind (password reset, invitation, certificate notice...) always goes.
 OPTIONAL_KINDS: dict[str, str] = {"reminder": "email_reminders", "digest": "email_digest"}
-_UNSUBSCRIBE_SALT = "lms-unsubscribe"
+_UNSUBSCRIBE_SALT = "lms-email-unsubscribe"  # apart from the accounts links' salts
 
 
 class InvalidUnsubscribeToken(ValueError):

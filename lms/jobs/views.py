@@ -15,7 +15,7 @@ from lms.jobs.models import DISCARDED, DONE, FAILED, QUEUED, RUNNING, SENT
 
 # Kinds of email, as the page names them; a kind not listed here is shown as stored.
 KIND_LABELS = {
-    "account": _l("Account (confirmation, password reset)"),
+    "account": _l("Account"),
     "invitation": _l("Invitation"),
     "reminder": _l("Reminder"),
     "digest": _l("Weekly digest"),

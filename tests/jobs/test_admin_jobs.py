@@ -192,7 +192,7 @@ def test_sent_by_day_counts_the_rows_of_each_day_and_kind(app: Flask, client,
         cell.get("data-label"): cell.text_content().strip() for cell in row.xpath("./td")}
         for row in rows}
     assert by_day[now.date().isoformat()] == {
-        "Sent": "4", "Account (confirmation, password reset)": "1", "Invitation": "0",
+        "Sent": "4", "Account": "1", "Invitation": "0",
         "Reminder": "3"}
     assert by_day[two_days_ago.date().isoformat()]["Sent"] == "2"
     assert by_day[two_days_ago.date().isoformat()]["Invitation"] == "2"
