@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.extensions import db
 
@@ -40,7 +41,36 @@ class _Headers(HeaderRegistry):
 
 _HEADERS = _Headers()
 POLICY = policy.default.clone(header_factory=_HEADERS)
-SMTP_POLICY = policy.SMTP.clone(header_factory=_HEADERS)  # CRLF line ends, as on the wire
+
+
+class _SMTPPolicy(policy.EmailPolicy):
+    """SMTP's policy (CRLF line ends, as sent on the wire), except that a header holding a
+    link in angle brackets stays on one line: folded, a link longer than the line has no
+    space to break at, so it would be sent as an encoded word that no mail program opens."""
+
+    unfolded = frozenset({"list-unsubscribe"})
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in self.unfolded:
+            return f"{name}: {' '.join(str(value).split())}{self.linesep}"
+        return str(super().fold(name, value))
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in self.unfolded:
+            return self.fold(name, value).encode("utf-8")
+        return super().fold_binary(name, value)
+
+
+SMTP_POLICY = _SMTPPolicy(linesep="\r\n", header_factory=_HEADERS)
+
+# The kinds of email a person may switch off, and the User column holding their choice. Every
+# other kind (password reset, invitation, certificate notice...) always goes.
+OPTIONAL_KINDS: dict[str, str] = {"reminder": "email_reminders", "digest": "email_digest"}
+_UNSUBSCRIBE_SALT = "lms-email-unsubscribe"  # apart from the accounts links' salts
+
+
+class InvalidUnsubscribeToken(ValueError):
+    """An unsubscribe link that was not made by us, was cut short or names no optional kind."""
 
 
 def link(endpoint: str, **values: Any) -> str:
@@ -81,15 +111,50 @@ def address(name: str, email: str) -> str:
 def queue(message: EmailMessage, *, kind: str, user_id: int | None = None) -> None:
     """Put a message in the outbox, in the current transaction: it exists once that commits,
     and a worker delivers it (`lms.jobs.outbox`). Its Message-ID is fixed now, so a retry is
-    always the same message."""
+    always the same message. A kind the person may switch off carries List-Unsubscribe with
+    one-click unsubscribe (RFC 8058), which mail programs show as an "Unsubscribe" button."""
     from lms.jobs import queue as jobs
     from lms.jobs.models import OutboxMessage
+
+    if kind in OPTIONAL_KINDS and user_id is not None:
+        del message["List-Unsubscribe"], message["List-Unsubscribe-Post"]
+        message["List-Unsubscribe"] = f"<{unsubscribe_link(user_id, kind)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
     db.session.add(OutboxMessage(
         message_id=message["Message-ID"], kind=kind, user_id=user_id,
         recipient=str(message["To"]), subject=str(message["Subject"] or "")[:255],
         raw=message.as_bytes(policy=SMTP_POLICY).decode("utf-8")))
     jobs.wake_after_commit(jobs.MAIL)
+
+
+def _unsubscribe_serializer() -> URLSafeSerializer:
+    # No timestamp: a link in an old email must keep working, and all it can do is stop mail.
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    """A signed token naming a person (by id, never by address) and a kind they may stop."""
+    if kind not in OPTIONAL_KINDS:
+        raise ValueError(f"{kind!r} emails cannot be switched off")
+    return _unsubscribe_serializer().dumps([user_id, kind])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """The person and kind an unsubscribe token names, or InvalidUnsubscribeToken."""
+    try:
+        payload = _unsubscribe_serializer().loads(token)
+    except BadSignature as error:
+        raise InvalidUnsubscribeToken(token) from error
+    match payload:
+        case [int() as user_id, str() as kind] if kind in OPTIONAL_KINDS:
+            return user_id, kind
+    raise InvalidUnsubscribeToken(token)
+
+
+def unsubscribe_link(user_id: int, kind: str) -> str:
+    """The page that switches this kind of email off for this person (for a body's footer)."""
+    return link("accounts.unsubscribe", token=unsubscribe_token(user_id, kind))
 
 
 Deliver = Callable[[str, bytes, int], None]

@@ -21,8 +21,10 @@ from lms.accounts.models import Role
 from lms.cohorts import services as cohort_services
 from lms.cohorts.focus import focus_label
 from lms.courses import services as course_services
+from lms.db import utcnow
 from lms.extensions import db
 from lms.forms import safe_next
+from lms.jobs import services as job_services
 from lms.web import may_open_alumni
 
 bp = Blueprint("pages", __name__)
@@ -84,13 +86,17 @@ def _create_cache(setup: BlueprintSetupState) -> None:
 @bp.route("/healthz")
 @public
 def healthz() -> ResponseReturnValue:
-    """200 when the database answers, 503 when it does not (for load balancers and monitors)."""
+    """200 when the database answers, 503 when it does not (for load balancers and monitors).
+    A stuck queue (due work waiting, nothing finishing) is "degraded" with its reason, still
+    200: the web is serving, and taking it out of the load balancer would not start a worker."""
     try:
         db.session.execute(text("SELECT 1"))
+        queue = job_services.queue_health(utcnow())
     except SQLAlchemyError:
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
+    return {"status": "degraded" if queue.stuck else "ok", "database": "ok",
+            "queue": queue.as_json()}, 200
 
 
 @bp.route("/language", methods=["POST"])

@@ -75,7 +75,7 @@ def test_wrong_method_gets_our_405(client: FlaskClient) -> None:
 def test_healthz_reports_the_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "queue": {"state": "ok"}}
 
 
 def test_healthz_answers_503_without_a_database(tmp_path) -> None:

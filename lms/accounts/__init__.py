@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from lms.accounts import account, admin, views  # noqa: E402,F401 - routes register on bp
+from lms.accounts import account, admin, unsubscribe, views  # noqa: E402,F401 - routes register on bp

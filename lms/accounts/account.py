@@ -1,4 +1,4 @@
-"""The signed-in user's own account page: details, password, and where they are signed in."""
+"""The signed-in user's own account page: details, password, emails, where they are signed in."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from flask_babel import gettext, refresh
 from flask_login import current_user
 
 from lms.access import SIGNED_IN, requires
-from lms.accounts import bp, services, sessions
-from lms.accounts.forms import ChangePasswordForm, EndSessionForm, ProfileForm
+from lms.accounts import bp, preferences, services, sessions
+from lms.accounts.forms import ChangePasswordForm, EmailChoicesForm, EndSessionForm, ProfileForm
 from lms.accounts.views import has_remember_cookie, sign_in_browser, sign_out_browser
 from lms.extensions import db
 
@@ -17,11 +17,13 @@ from lms.extensions import db
 def _account_page(form: ProfileForm | None = None,
                   password_form: ChangePasswordForm | None = None,
                   sessions_error: str | None = None, status: int = 200) -> ResponseReturnValue:
-    """The account page with its three parts; a part given with errors shows them."""
+    """The account page with its parts; a part given with errors shows them."""
     return render_template(
         "accounts/account.html",
         form=form or ProfileForm(obj=current_user, formdata=None),
         password_form=password_form or ChangePasswordForm(formdata=None),
+        emails_form=EmailChoicesForm(obj=current_user, formdata=None),
+        may_choose_digest=preferences.may_choose_digest(current_user),
         end_form=EndSessionForm(formdata=None), sessions_error=sessions_error,
         sign_ins=sessions.active(current_user.id, current_user.sign_in_id),
     ), status
@@ -61,6 +63,20 @@ def change_password() -> ResponseReturnValue:
             flash(gettext("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=password_form, status=400)
+
+
+@bp.route("/account/emails", methods=["POST"])
+@requires(SIGNED_IN)
+def email_choices() -> ResponseReturnValue:
+    """Choose which of the emails one may switch off one receives."""
+    form = EmailChoicesForm()
+    if not form.validate_on_submit():  # only the CSRF token can be wrong: the form expired
+        flash(gettext("This form has expired. Please send it again."), "error")
+        return redirect(url_for("accounts.account", _anchor="emails"), code=303)
+    preferences.save_email_choices(current_user, reminders=form.email_reminders.data,
+                                   digest=form.email_digest.data)
+    flash(gettext("Your email choices are saved."), "success")
+    return redirect(url_for("accounts.account", _anchor="emails"), code=303)
 
 
 @bp.route("/account/sessions/end", methods=["POST"])

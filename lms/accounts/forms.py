@@ -136,6 +136,14 @@ class ChangePasswordForm(FlaskForm):
     password = _new_password_field(_l("New password"))
 
 
+class EmailChoicesForm(FlaskForm):
+    """The emails a person may switch off (lms.mail.OPTIONAL_KINDS); the rest always go."""
+
+    email_reminders = BooleanField(_l("Reminders about lessons due, automatic or from your "
+                                      "facilitator"))
+    email_digest = BooleanField(_l("A weekly digest of your cohorts' progress"))
+
+
 class EndSessionForm(FlaskForm):
     """Sign out one device, named by its handle."""
 

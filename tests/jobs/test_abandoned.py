@@ -15,7 +15,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.jobs import outbox, queue
 from lms.jobs.models import FAILED, QUEUED, RUNNING, SENT, Job, OutboxMessage
-from tests.jobs import handlers  # noqa: F401  (the tests.note job)
+from tests.jobs.faults import handlers  # noqa: F401  (the tests.note job)
 
 
 @pytest.fixture

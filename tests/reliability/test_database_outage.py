@@ -244,4 +244,5 @@ def test_a_connection_cut_after_the_last_query_does_not_spoil_the_page(served: s
         # Ending the request rolls back on the dead connection: the page is still sent.
         response = client.get("/test/cut-after-query")
         assert (response.status_code, response.text) == (200, "finished")
-        assert client.get("/healthz").json() == {"database": "ok", "status": "ok"}
+        assert client.get("/healthz").json() == {"database": "ok", "status": "ok",
+                                                  "queue": {"state": "ok"}}

@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from lms import mail
 from lms.accounts import services as accounts
 from lms.accounts.models import Role, User, UserSession
 from lms.alumni import outcomes
@@ -44,6 +45,10 @@ NO_WRONG_OBJECT = {
     "accounts.admin_set_role": "admins manage every account",
     "cohorts.edit": "admins manage every cohort",
     "cohorts.close": "admins manage every cohort",
+    "jobs.retry_mail": "admins manage all background work",
+    "jobs.discard_mail": "admins manage all background work",
+    "jobs.retry_job": "admins manage all background work",
+    "jobs.discard_job": "admins manage all background work",
 }
 # What only some may read, and who they are.
 # Ana keeps one reflection private and shares the other with her cohort's facilitators
@@ -227,6 +232,15 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
         "accounts.accept_invitation": [Attempt(None, method, f"/invitation/{token}", None, (400,))
                                        for token in wrong_tokens(world, "invite")
                                        for method in ("GET", "POST")],
+        # Ana's other emailed links, hers changed, and one signed for mail nobody may stop.
+        "accounts.unsubscribe": [Attempt(None, method, f"/unsubscribe/{token}", None, (400,))
+                                 for token in [
+                                     *(accounts.make_token(world.users["ana"], purpose)
+                                       for purpose in ("confirm", "reset", "invite")),
+                                     tampered(mail.unsubscribe_token(ids["ana"], "reminder")),
+                                     mail._unsubscribe_serializer().dumps([ids["ana"],
+                                                                           "account"])]
+                                 for method in ("GET", "POST")],
     }
 
 

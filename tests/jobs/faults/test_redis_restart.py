@@ -15,8 +15,8 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.jobs import queue
 from lms.jobs.models import DONE, Job
-from tests.jobs.handlers import NOTE
-from tests.jobs.helpers import (
+from tests.jobs.faults.handlers import NOTE
+from tests.jobs.faults.helpers import (
     Mailbox,
     RedisServer,
     Workers,
@@ -40,7 +40,7 @@ def test_redis_restarted_mid_delivery_loses_nothing_and_repeats_nothing(
     mailbox, _ = smtp
     mailbox.delay = 0.01
     queued = queue_mail(BEFORE)
-    workers.start(app="tests.jobs.worker_app")  # the production app, plus the tests.note job
+    workers.start(app="tests.jobs.faults.worker_app")  # the production app, plus the tests.note job
     wait_until(lambda: len(mailbox.snapshot()) >= 50, 60, "delivery under way", workers.logs)
 
     redis_server.kill()  # its queued tasks and any wake-up still in it: gone

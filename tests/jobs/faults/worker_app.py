@@ -1,5 +1,5 @@
 """The app a test worker runs when a test needs its own job handler and periodic duty:
-`python -m flask --app tests.jobs.worker_app lms worker`.
+`python -m flask --app tests.jobs.faults.worker_app lms worker`.
 
 It is the production app (`wsgi.app`, the same factory, the same worker command) with two
 registrations added, in this module only, so that no other test's in-process tick runs them:
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lms import mail
 from lms.jobs import periodic
-from tests.jobs import handlers  # noqa: F401  (registers tests.note)
+from tests.jobs.faults import handlers  # noqa: F401  (registers tests.note)
 from wsgi import app
 
 HOURLY = "tests.hourly"

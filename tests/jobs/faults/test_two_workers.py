@@ -8,7 +8,7 @@ import collections
 
 import pytest
 
-from tests.jobs.helpers import (
+from tests.jobs.faults.helpers import (
     Mailbox,
     RedisServer,
     Workers,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.jobs.helpers import (
+from tests.jobs.faults.helpers import (
     REDIS_SERVER,
     REQUIRE_REDIS,
     ROOT,

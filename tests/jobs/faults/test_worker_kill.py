@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections
 import subprocess
 
-from tests.jobs.helpers import (
+from tests.jobs.faults.helpers import (
     Mailbox,
     Received,
     Workers,

@@ -2,7 +2,7 @@
 
 Both workers tick every second and both ask for the duty's period; the claim is a conditional
 UPDATE of its row in `periodic_runs`, in the same transaction as the duty's own work, so one
-worker wins each period and the other sees it taken. The duty (`tests.jobs.worker_app`) is
+worker wins each period and the other sees it taken. The duty (`tests.jobs.faults.worker_app`) is
 hourly and reads its time from a file the test writes, so the test moves to the next hour
 without waiting one. Each run queues one email naming its period: a run is a committed row.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.jobs.models import OutboxMessage, PeriodicRun
-from tests.jobs.helpers import Mailbox, RedisServer, Workers, wait_until
+from tests.jobs.faults.helpers import Mailbox, RedisServer, Workers, wait_until
 
 DUTY = "tests.hourly"
 
@@ -43,7 +43,7 @@ def test_two_workers_run_a_periodic_duty_once_per_period(
     clock = tmp_path / "clock.txt"
     clock.write_text("2027-01-04T10:15:00+00:00")
     for _ in range(2):
-        workers.start(app="tests.jobs.worker_app", LMS_TEST_CLOCK_FILE=str(clock))
+        workers.start(app="tests.jobs.faults.worker_app", LMS_TEST_CLOCK_FILE=str(clock))
 
     wait_until(lambda: claimed_period() == "2027-01-04T10", 60, "the 10:00 period claimed",
                workers.logs)

@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.jobs.models import SENT, OutboxMessage
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
-from tests.jobs.helpers import Mailbox, Workers, outbox_ids, sent_count, wait_until
+from tests.jobs.faults.helpers import Mailbox, Workers, outbox_ids, sent_count, wait_until
 
 LEARNERS = 60
 

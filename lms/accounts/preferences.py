@@ -1,0 +1,57 @@
+"""Which emails a person receives: their choices on the account page, and the unsubscribe link
+in each email they may switch off (`lms.mail.OPTIONAL_KINDS` says which kinds those are)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from lms import mail
+from lms.accounts.models import Role, User
+from lms.extensions import db
+
+
+def wants(user: User, kind: str) -> bool:
+    """Whether this person receives emails of this kind (a kind nobody may stop: always)."""
+    column = mail.OPTIONAL_KINDS.get(kind)
+    return column is None or bool(getattr(user, column))
+
+
+def may_choose_digest(user: User) -> bool:
+    """The weekly digest is about one's cohorts: only facilitators (and admins) receive it."""
+    return user.has_role(Role.FACILITATOR)
+
+
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    """What an unsubscribe link stops, for whom, and whether it is already stopped."""
+
+    user_id: int
+    kind: str
+    already_off: bool
+
+
+def read_unsubscribe_link(token: str) -> UnsubscribeLink:
+    """What the token of an unsubscribe link names; InvalidUnsubscribeToken when it is not one
+    of ours, or its account no longer exists."""
+    user_id, kind = mail.read_unsubscribe_token(token)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise mail.InvalidUnsubscribeToken(token)
+    return UnsubscribeLink(user_id, kind, already_off=not wants(user, kind))
+
+
+def switch_off(user_id: int, kind: str) -> None:
+    """Stop emails of this kind for this person (doing it twice changes nothing)."""
+    db.session.execute(update(User).where(User.id == user_id)
+                       .values({mail.OPTIONAL_KINDS[kind]: False}))
+    db.session.commit()
+
+
+def save_email_choices(user: User, *, reminders: bool, digest: bool) -> None:
+    """Save the account page's email choices; the digest only for those who may receive it."""
+    user.email_reminders = reminders
+    if may_choose_digest(user):
+        user.email_digest = digest
+    db.session.commit()
