@@ -13,15 +13,9 @@ from sqlalchemy import select
 from lms import mail
 from lms.db import utcnow
 from lms.extensions import db
-from lms.jobs import outbox, queue
-from lms.jobs.models import FAILED, QUEUED, RUNNING, SENT, Job, OutboxMessage
+from lms.jobs import queue
+from lms.jobs.models import FAILED, QUEUED, RUNNING, SENT, OutboxMessage
 from tests.jobs.faults import handlers  # noqa: F401  (the tests.note job)
-
-
-@pytest.fixture
-def app_settings() -> dict[str, object]:
-    """In-process, as most tests: the in-memory queue and the outbox folder."""
-    return {}
 
 
 def _queued_message(to: str) -> OutboxMessage:
