@@ -54,6 +54,8 @@ class Config:
         self.LMS_QUEUE_URL = env.get("LMS_QUEUE_URL", "")
         self.LMS_QUEUE_NAME = env.get("LMS_QUEUE_NAME", "lms")
         self.LMS_TICK_SECONDS = int(env.get("LMS_TICK_SECONDS", "60"))
+        # Periodic duties this site does not run, by name (e.g. "cohorts.digest").
+        self.LMS_DUTIES_OFF = env.get("LMS_DUTIES_OFF", "")
         self.LMS_CLAIM_SECONDS = int(env.get("LMS_CLAIM_SECONDS", "300"))
         self.LMS_RETRY_SECONDS = float(env.get("LMS_RETRY_SECONDS", "30"))
         self.LMS_MAX_ATTEMPTS = int(env.get("LMS_MAX_ATTEMPTS", "8"))

@@ -8,6 +8,7 @@ import smtplib
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
@@ -84,23 +85,52 @@ def link(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
-    """A plain-text message from the platform's sender address; `reply_to` (a person's
+@dataclass
+class Draft:
+    """An email as the platform writes it: plain values, cheap to make where a request makes
+    hundreds (a reminder to a whole cohort). The worker turns it into the message it sends
+    (`as_bytes`), once: its Message-ID and Date are fixed here, so a retry is the same
+    message, never a second one."""
+
+    sender: str
+    to: str
+    subject: str
+    body: str
+    message_id: str
+    date: str
+    reply_to: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # List-Unsubscribe...
+
+    def message(self) -> EmailMessage:
+        """The message, with its headers encoded as they need (names, accents)."""
+        message = EmailMessage(policy=POLICY)
+        message["From"] = self.sender
+        message["To"] = self.to
+        if self.reply_to:
+            message["Reply-To"] = self.reply_to
+        message["Subject"] = self.subject
+        message["Date"] = self.date
+        message["Message-ID"] = self.message_id
+        for name, value in self.headers.items():
+            message[name] = value
+        message.set_content(self.body)
+        return message
+
+    def as_bytes(self) -> bytes:
+        """The message as it goes on the wire (CRLF line ends)."""
+        return self.message().as_bytes(policy=SMTP_POLICY)
+
+
+def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) -> Draft:
+    """A plain-text email from the platform's sender address; `reply_to` (a person's
     address, see `address`) is where an answer goes, when it should reach a person."""
-    message = EmailMessage(policy=POLICY)
-    message["From"] = current_app.config["LMS_MAIL_FROM"]
-    message["To"] = to
-    if reply_to:
-        message["Reply-To"] = reply_to
+    domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
     # One line: a line break (typed in a reminder's subject, or in a name that fills one)
     # would make the header invalid and the send fail.
-    message["Subject"] = " ".join(subject.split())
-    message["Date"] = formatdate(localtime=False, usegmt=True)
-    # Fixed now and kept in the outbox: a retry is the same message, never a second one.
-    domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
-    message["Message-ID"] = make_msgid(domain=domain)
-    message.set_content(body)
-    return message
+    return Draft(sender=current_app.config["LMS_MAIL_FROM"], to=to,
+                 subject=" ".join(subject.split()), body=body, reply_to=reply_to,
+                 message_id=make_msgid(domain=domain),
+                 date=formatdate(localtime=False, usegmt=True))
 
 
 def address(name: str, email: str) -> str:
@@ -108,7 +138,7 @@ def address(name: str, email: str) -> str:
     return formataddr((" ".join(name.split()), email))
 
 
-def queue(message: EmailMessage, *, kind: str, user_id: int | None = None) -> None:
+def queue(message: Draft, *, kind: str, user_id: int | None = None) -> None:
     """Put a message in the outbox, in the current transaction: it exists once that commits,
     and a worker delivers it (`lms.jobs.outbox`). Its Message-ID is fixed now, so a retry is
     always the same message. A kind the person may switch off carries List-Unsubscribe with
@@ -117,14 +147,14 @@ def queue(message: EmailMessage, *, kind: str, user_id: int | None = None) -> No
     from lms.jobs.models import OutboxMessage
 
     if kind in OPTIONAL_KINDS and user_id is not None:
-        del message["List-Unsubscribe"], message["List-Unsubscribe-Post"]
-        message["List-Unsubscribe"] = f"<{unsubscribe_link(user_id, kind)}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message.headers["List-Unsubscribe"] = f"<{unsubscribe_link(user_id, kind)}>"
+        message.headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
+    # The message itself is made by the worker from the draft (lms.jobs.outbox): building
+    # hundreds of them would keep a facilitator who reminds a cohort waiting.
     db.session.add(OutboxMessage(
-        message_id=message["Message-ID"], kind=kind, user_id=user_id,
-        recipient=str(message["To"]), subject=str(message["Subject"] or "")[:255],
-        raw=message.as_bytes(policy=SMTP_POLICY).decode("utf-8")))
+        message_id=message.message_id, kind=kind, user_id=user_id, recipient=message.to,
+        subject=message.subject[:255], draft=asdict(message)))
     jobs.wake_after_commit(jobs.MAIL)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
@@ -106,7 +105,7 @@ def user_for_token(token: str, purpose: str) -> User:
 
 
 def _compose_for(user: User, subject: object, template: str,
-                 **context: object) -> EmailMessage:
+                 **context: object) -> mail.Draft:
     """`templates/email/<template>.txt` in the user's own language (subject: a lazy string)."""
     with force_locale(user.locale):
         body = render_template(f"email/{template}.txt", user=user, **context)
@@ -193,7 +192,7 @@ def request_password_reset(email: str) -> None:
     db.session.commit()
 
 
-def password_reset_email(email: str) -> EmailMessage | None:
+def password_reset_email(email: str) -> mail.Draft | None:
     """The reset email for the account with this address, if there is one (in a worker)."""
     user = find_user_by_email(email)
     if user is None:

@@ -10,7 +10,6 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from functools import lru_cache
 from pathlib import Path
 
@@ -453,7 +452,7 @@ def revoke(certificate: Certificate, actor: User, reason: str, note: str) -> Non
     db.session.commit()
 
 
-def revocation_email(certificate: Certificate) -> EmailMessage:
+def revocation_email(certificate: Certificate) -> mail.Draft:
     """Tell the holder, in their language, that the certificate was revoked and why."""
     holder = db.session.get(User, certificate.user_id)
     assert holder is not None and certificate.revoked_at is not None

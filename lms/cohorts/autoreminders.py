@@ -159,7 +159,7 @@ def _record(user: User, board: dashboard.Dashboard, nudge: Nudge, facilitator: U
     db.session.add(Reminder(
         cohort_id=cohort.id, learner_id=user.id, sender_id=None, rule=nudge.rule,
         lesson_id=nudge.lesson_ids[0] if nudge.rule != policy.INACTIVE else None,
-        subject=str(message["Subject"])[:200], body=text,
+        subject=message.subject[:200], body=text,
         sent_at=now))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from email.message import EmailMessage
 
 from flask_babel import force_locale, get_locale, gettext, ngettext
 
@@ -103,7 +102,7 @@ def body(user: User, cohort: Cohort, course: Course, nudge: Nudge, *,
 
 
 def compose(user: User, cohort: Cohort, course: Course, nudge: Nudge, *,
-            facilitator: User | None, due: dict[str, date]) -> tuple[EmailMessage, str]:
+            facilitator: User | None, due: dict[str, date]) -> tuple[mail.Draft, str]:
     """The reminder email and its text, in the learner's language, answered to the first
     facilitator."""
     with force_locale(user.locale):

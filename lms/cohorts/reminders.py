@@ -94,7 +94,7 @@ def send(cohort: Cohort, sender: User, rows: list[LearnerRow], *, subject: str, 
                                    reply_to=mail.address(sender.name, sender.email))
         mail.queue(message, kind="reminder", user_id=user.id)
         db.session.add(Reminder(cohort_id=cohort.id, learner_id=user.id, sender_id=sender.id,
-                                subject=message["Subject"], body=fill(body, values)))
+                                subject=message.subject, body=fill(body, values)))
     db.session.commit()  # every reminder with its email, in one transaction; a worker sends them
     return split
 

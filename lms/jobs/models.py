@@ -8,6 +8,7 @@ loses nothing: the worker's sweep finds what is due and runs it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,7 +39,10 @@ class OutboxMessage(Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(255))
-    raw: Mapped[str] = mapped_column(Text)  # the whole message, as it is sent
+    # The email as written (mail.Draft's fields); the worker makes the message from it on
+    # its first attempt and keeps it in `raw`, so every attempt sends the same bytes.
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    raw: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

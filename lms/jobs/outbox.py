@@ -84,11 +84,18 @@ class _Message:
 def _deliver(claim: Claim) -> int:
     # Plain values, read once: no ORM objects to be refreshed (a query each) after every
     # commit below.
-    messages = [_Message(row.id, row.recipient, row.raw.encode("utf-8"), row.attempts)
-                for row in db.session.execute(
-                    select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.raw,
-                           OutboxMessage.attempts)
-                    .where(OutboxMessage.id.in_(claim.ids)).order_by(OutboxMessage.id))]
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.raw,
+               OutboxMessage.draft, OutboxMessage.attempts)
+        .where(OutboxMessage.id.in_(claim.ids)).order_by(OutboxMessage.id)).all()
+    made = {row.id: mail.Draft(**row.draft).as_bytes().decode("utf-8")
+            for row in rows if row.raw is None}
+    if made:  # first attempt: the message is made once, and every retry sends these bytes
+        db.session.execute(update(OutboxMessage),
+                           [{"id": outbox_id, "raw": raw} for outbox_id, raw in made.items()])
+        db.session.commit()
+    messages = [_Message(row.id, row.recipient, (row.raw or made[row.id]).encode("utf-8"),
+                         row.attempts) for row in rows]
     db.session.rollback()  # no transaction held open while the SMTP server takes its time
     retries: list[datetime] = []
     try:

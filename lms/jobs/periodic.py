@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import update
 
 from lms.database import insert_or_ignore, rowcount
@@ -82,7 +83,11 @@ def run_due() -> list[str]:
     """Run each duty whose current period has not run yet; return the names run."""
     moment = now()
     ran = []
+    off = {name.strip() for name in
+           str(current_app.config.get("LMS_DUTIES_OFF") or "").split(",") if name.strip()}
     for current in sorted(DUTIES.values(), key=lambda duty: duty.name):
+        if current.name in off:
+            continue
         period = PERIODS[current.every](moment)
         try:
             if not claim(current.name, period):

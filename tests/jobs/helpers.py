@@ -30,7 +30,7 @@ def sent_row(kind: str, sent_at: datetime) -> OutboxMessage:
     """A message delivered at `sent_at` (only its counts matter)."""
     number = next(_numbers)
     row = OutboxMessage(message_id=f"<sent{number}@localhost>", kind=kind,
-                        recipient=f"sent{number}@example.org", subject="Sent", raw="",
+                        recipient=f"sent{number}@example.org", subject="Sent", raw="", draft={},
                         status=SENT, attempts=1, created_at=sent_at, next_attempt_at=sent_at,
                         sent_at=sent_at)
     db.session.add(row)
