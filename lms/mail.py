@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.extensions import db
@@ -185,6 +186,17 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 def unsubscribe_link(user_id: int, kind: str) -> str:
     """The page that switches this kind of email off for this person (for a body's footer)."""
     return link("accounts.unsubscribe", token=unsubscribe_token(user_id, kind))
+
+
+def with_unsubscribe(body: str, user_id: int, kind: str) -> str:
+    """The body with a last line saying how to stop this kind of email (in the current
+    language: call it where the body is written, under the recipient's locale)."""
+    url = unsubscribe_link(user_id, kind)
+    if kind == "digest":
+        stop = gettext("To stop this weekly summary, open this page: %(link)s", link=url)
+    else:
+        stop = gettext("To stop reminder emails, open this page: %(link)s", link=url)
+    return f"{body}\n\n-- \n{stop}"
 
 
 Deliver = Callable[[str, bytes, int], None]

@@ -122,6 +122,7 @@ def run(now: datetime) -> int:
         with force_locale(facilitator.locale):
             subject, text = compose(facilitator, [weeks[cohort_id] for cohort_id in order
                                                   if cohort_id in cohort_ids])
-            message = mail.compose(facilitator.email, subject, text)
+            message = mail.compose(facilitator.email, subject,
+                                   mail.with_unsubscribe(text, facilitator.id, "digest"))
         mail.queue(message, kind="digest", user_id=facilitator.id)
     return len(facilitators)

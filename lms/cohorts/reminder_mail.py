@@ -110,5 +110,6 @@ def compose(user: User, cohort: Cohort, course: Course, nudge: Nudge, *,
         text = body(user, cohort, course, nudge, facilitator=facilitator, due=due)
         reply_to = mail.address(facilitator.name, facilitator.email) if facilitator else None
         message = mail.compose(user.email, _subject(cohort, course, nudge, language)[:200],
-                               text, reply_to=reply_to)
+                               mail.with_unsubscribe(text, user.id, "reminder"),
+                               reply_to=reply_to)
     return message, text

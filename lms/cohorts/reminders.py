@@ -90,8 +90,10 @@ def send(cohort: Cohort, sender: User, rows: list[LearnerRow], *, subject: str, 
                   "lessons": lessons, "link": link}
         with force_locale(user.locale):
             # The text asks learners to reply to their facilitator: the answer goes to them.
-            message = mail.compose(user.email, fill(subject, values)[:200], fill(body, values),
-                                   reply_to=mail.address(sender.name, sender.email))
+            message = mail.compose(
+                user.email, fill(subject, values)[:200],
+                mail.with_unsubscribe(fill(body, values), user.id, "reminder"),
+                reply_to=mail.address(sender.name, sender.email))
         mail.queue(message, kind="reminder", user_id=user.id)
         db.session.add(Reminder(cohort_id=cohort.id, learner_id=user.id, sender_id=sender.id,
                                 subject=message.subject, body=fill(body, values)))

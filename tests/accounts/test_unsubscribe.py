@@ -179,3 +179,27 @@ def test_facilitators_also_choose_the_weekly_digest(client, login_as) -> None:
     page = client.get("/account").text
     assert '<input id="email_digest" name="email_digest" type="checkbox" value="y">' in page
     assert '<input checked id="email_reminders" name="email_reminders"' in page
+
+
+def test_a_facilitators_reminder_ends_with_the_link_that_stops_reminders_in_french(
+        app: Flask, client, login_as, outbox) -> None:
+    from lms.accounts.models import Role
+    from tests.cohorts.helpers import make_cohort
+
+    facilitator = login_as(Role.FACILITATOR)
+    learner = make_user(email="lea@example.org", locale="fr")
+    make_cohort(facilitators=[facilitator], members=[learner], slug="wb")
+    client.post("/cohorts/wb/reminders", data={
+        "learners": [learner.id], "subject": "Un rappel", "body": "Bonjour {name}"})
+
+    [message] = _delivered(app, outbox)
+
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    footer = text.replace("\r\n", "\n").rsplit("\n-- \n", 1)[1]
+    assert footer.startswith("Pour ne plus recevoir de rappels par e-mail, ouvrez cette page")
+    path = urlsplit(footer.split(": ", 1)[1].strip()).path
+    assert path == _unsubscribe_path(message)  # the same page as the header's
+    client.post("/logout")
+    client.post(path, data={"List-Unsubscribe": "One-Click"})
+    db.session.expire_all()
+    assert db.session.get(User, learner.id).email_reminders is False
