@@ -233,3 +233,25 @@ def test_the_command_renders_what_no_worker_has_yet(
     assert document is not None and document == services.render(certificate)
     run_jobs()  # the job still queued finds it stored
     assert [job.status for job in render_jobs()] == [DONE]
+
+
+def test_a_download_and_a_worker_storing_at_the_same_moment_keep_one_pdf(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    learner = make_user(name="Raced Holder")
+    complete(learner)
+    certificate = db.session.scalars(select(Certificate)).one()
+    db.session.commit()
+    real = services.render
+
+    def render_while_a_worker_stores(certificate: Certificate) -> bytes:
+        document = real(certificate)
+        with db.engine.begin() as other:  # the worker's transaction commits first
+            other.execute(CertificatePdf.__table__.insert().values(
+                certificate_id=certificate.id, pdf=document, rendered_at=utcnow()))
+        return document
+
+    monkeypatch.setattr(services, "render", render_while_a_worker_stores)
+    document = services.pdf(certificate, learner)
+
+    assert document == stored(certificate)
+    assert db.session.scalars(select(CertificatePdf.certificate_id)).all() == [certificate.id]
