@@ -30,11 +30,32 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The web server and one worker (mail, background jobs, periodic duties) together. Both run in
+# the background of the recipe's shell, whose trap stops them on every way out (Ctrl-C,
+# SIGTERM, a closed terminal, the server failing to start): nothing is left running.
+# Background jobs of a non-interactive shell ignore Ctrl-C, so the trap signals each one: the
+# web server SIGTERM; the worker SIGINT, on which it finishes the jobs in hand (SIGTERM if it is
+# still there after 10 s). The worker starts in its own session, so that the terminal's Ctrl-C
+# does not reach it a second time, and with SIGINT's default action back, so that it stops at
+# once while still starting (where setsid and GNU env are found).
+WORKER_LAUNCH = $(shell command -v setsid) \
+	$(shell env --default-signal=INT true 2>/dev/null && echo env --default-signal=INT)
+
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) lms generate-signing-key --if-missing
 	$(FLASK) lms demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@web=; worker=; \
+	stop() { trap - EXIT HUP INT TERM; kill -TERM $$web 2>/dev/null; \
+	  kill -INT $$worker 2>/dev/null; waited=0; \
+	  while kill -0 $$worker 2>/dev/null && [ $$waited -lt 100 ]; do \
+	    sleep 0.1; waited=$$((waited + 1)); done; \
+	  kill -TERM $$worker 2>/dev/null; wait; }; \
+	trap 'stop; exit 129' HUP; trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; \
+	trap stop EXIT; \
+	$(WORKER_LAUNCH) $(FLASK) lms worker & worker=$$!; \
+	$(FLASK) run --host $(HOST) --port $(PORT) & web=$$!; \
+	wait $$web; status=$$?; stop; exit $$status
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -28,4 +28,7 @@ def warm_up(app: Flask) -> None:
             return
         finally:
             db.session.remove()
+            # No connection kept in the pool: gunicorn --preload forks its workers from this
+            # process, and two processes must never share one database connection.
+            db.engine.dispose()
     log.info("alumni index built in %.0f ms", (time.perf_counter() - started) * 1000)

@@ -37,7 +37,8 @@ def generate_signing_key(if_missing: bool) -> None:
 @click.option("--workers", type=int, default=None, help="Processes to use (default: all cores).")
 @with_appcontext
 def render_certificates(workers: int | None) -> None:
-    """Make the PDFs of certificates issued but not rendered yet."""
+    """Make, on every core, the PDFs of certificates issued but not rendered yet (workers
+    render each one after issuing: this catches up with a backlog or older certificates)."""
     from lms.certificates import rendering
 
     pending = rendering.unrendered()

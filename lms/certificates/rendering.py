@@ -1,18 +1,21 @@
 """Rendering many certificates at once, spread over the machine's cores.
 
-Issuing for a cohort writes the records at once; the PDFs are made here (by
-`flask lms render-certificates`, run after issuing or on a schedule) or on first download.
-Each worker process builds its own app from the same environment and renders what it is given.
+Issuing queues one job per certificate, and the workers render them (lms/certificates/tasks.py);
+a download before its job has run renders at once. This is for catching up in bulk, by hand
+(`flask lms render-certificates`): certificates issued before the queue existed, or a backlog.
+Each process of the pool builds its own app from the same environment and renders what it is
+given; storing is the same as the job's (lms/certificates/services.store_pdf), so a job that
+runs afterwards, or at the same time, finds the PDF stored and does nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 
 from sqlalchemy import select
 
+from lms.certificates import services
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.extensions import db
 
@@ -27,8 +30,6 @@ def _start_worker() -> None:
 
 
 def _render_one(certificate_id: int) -> tuple[int, bytes]:
-    from lms.certificates import services
-
     assert _worker_app is not None
     with _worker_app.app_context():
         certificate = db.session.get(Certificate, certificate_id)
@@ -52,9 +53,8 @@ def render_all(certificate_ids: list[int], workers: int | None = None) -> int:
         for certificate_id, document in pool.map(_render_one, certificate_ids, chunksize=8):
             certificate = db.session.get(Certificate, certificate_id)
             if certificate is None or db.session.get(CertificatePdf, certificate_id) is not None:
-                continue
-            db.session.add(CertificatePdf(certificate_id=certificate_id, pdf=document))
-            certificate.pdf_sha256 = hashlib.sha256(document).hexdigest()
+                continue  # a worker stored it meanwhile
+            services.store_pdf(certificate, document)
             done += 1
             if done % 50 == 0:
                 db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import threading
 import uuid
@@ -39,8 +40,12 @@ from lms.database import begin_transaction
 from lms.db import utcnow
 from lms.extensions import db
 from lms.i18n import name_key
+from lms.jobs import queue
+from lms.jobs.models import QUEUED, RUNNING, Job
 
 VALID, EXPIRED, NOT_FOUND = "valid", "expired", "not-found"
+RENDER_JOB = "certificates.render_pdf"  # lms/certificates/tasks.py
+log = logging.getLogger(__name__)
 HOLDER_NAME_MAX_LENGTH = 120  # as long as an account's name (Certificate.holder_name)
 
 
@@ -276,6 +281,9 @@ def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | 
             certificate.status_index = certificate.id
             certificate.credential = _credential(certificate, course, user.email)
             _record(certificate, "issued", actor_id)
+            # Its PDF is made by a worker once this commits: the certificate and its job, or
+            # neither.
+            queue.enqueue(RENDER_JOB, certificate_id=certificate.id)
             db.session.flush()
     except IntegrityError:
         # Issued at the same moment by another request: keep theirs.
@@ -338,7 +346,7 @@ def cohort_review(cohort: Cohort) -> list[ReviewLine]:
 
 
 def issue_for_cohort(cohort: Cohort, actor: User) -> int:
-    """Issue every certificate the review allows, in one transaction; PDFs come later."""
+    """Issue every certificate the review allows, in one transaction, with one PDF job each."""
     course = courses.get_course(cohort.course_id)
     issued = 0
     for line in cohort_review(cohort):
@@ -387,18 +395,59 @@ def render(certificate: Certificate) -> bytes:
     return render_certificate(certificate_view(certificate), certificate.credential.encode())
 
 
-def pdf(certificate: Certificate, actor: User | None) -> bytes:
-    """The stored PDF, rendered and stored on first use; each download is recorded."""
+def store_pdf(certificate: Certificate, document: bytes) -> bytes:
+    """Store a rendered PDF unless one is stored already; return the stored one. Its own
+    savepoint, so that a worker and a download storing at the same moment keep one (the same
+    bytes: rendering is deterministic), and the caller's transaction commits it."""
+    begin_transaction()
+    try:
+        with db.session.begin_nested():
+            db.session.add(CertificatePdf(certificate_id=certificate.id, pdf=document))
+            certificate.pdf_sha256 = hashlib.sha256(document).hexdigest()
+    except IntegrityError:
+        stored = db.session.get(CertificatePdf, certificate.id)
+        if stored is None:
+            raise
+        return stored.pdf
+    return document
+
+
+def render_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF: the stored one, or rendered and stored now (idempotent). The
+    database holds it, so every web process and worker, on any machine, serves the same file."""
     stored = db.session.get(CertificatePdf, certificate.id)
-    if stored is None:
-        document = render(certificate)
-        stored = CertificatePdf(certificate_id=certificate.id, pdf=document)
-        db.session.add(stored)
-        certificate.pdf_sha256 = hashlib.sha256(document).hexdigest()
+    if stored is not None:
+        return stored.pdf
+    return store_pdf(certificate, render(certificate))
+
+
+def pdf(certificate: Certificate, actor: User | None) -> bytes:
+    """The stored PDF (a worker renders it after issuing); rendered and stored now if that job
+    has not run yet. Each download is recorded."""
+    stored = db.session.get(CertificatePdf, certificate.id)
+    if stored is not None:
+        document = stored.pdf
+    else:
+        log.info("PDF of certificate %s not made by a worker yet: rendering it now",
+                 certificate.id)
+        document = store_pdf(certificate, render(certificate))
     if actor is not None:
         _record(certificate, "downloaded", actor.id)
     db.session.commit()
-    return stored.pdf
+    return document
+
+
+def preparing(certificate_ids: list[int]) -> set[int]:
+    """Of these certificates, those whose PDF a worker is still to make (its job queued or
+    running, nothing stored yet), in one query."""
+    if not certificate_ids:
+        return set()
+    job_certificate = Job.arguments["certificate_id"].as_integer()
+    stored = select(CertificatePdf.certificate_id).where(
+        CertificatePdf.certificate_id == job_certificate).exists()
+    return set(db.session.scalars(select(job_certificate).where(
+        Job.name == RENDER_JOB, Job.status.in_((QUEUED, RUNNING)),
+        job_certificate.in_(certificate_ids), ~stored)))
 
 
 def state(certificate: Certificate | None) -> str:

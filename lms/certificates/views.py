@@ -67,7 +67,8 @@ def mine() -> ResponseReturnValue:
     certificates = db.session.scalars(select(Certificate).where(
         Certificate.user_id == current_user.id).order_by(Certificate.issued_at.desc())).all()
     return render_template("certificates/mine.html", certificates=certificates, codes=codes,
-                           state=services.state)
+                           state=services.state,
+                           preparing=services.preparing([item.id for item in certificates]))
 
 
 @bp.route("/certificates/<code>.pdf")
@@ -274,8 +275,8 @@ def cohort_certificates(slug: str) -> ResponseReturnValue:
         except services.CertificateError as problem:
             flash(str(problem), "error")
         else:
-            flash(gettext("%(count)d certificates issued. Their PDFs are made when first "
-                          "downloaded.", count=issued), "success")
+            flash(gettext("%(count)d certificates issued. Their PDFs are being prepared.",
+                          count=issued), "success")
         return redirect(url_for("certificates.cohort_certificates", slug=slug), code=303)
     return render_template("certificates/cohort.html", cohort=cohort, codes=codes,
                            lines=services.cohort_review(cohort))
