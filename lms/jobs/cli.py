@@ -14,8 +14,9 @@ from lms.jobs import queue
 @click.option("--once", is_flag=True, help="Run what is due now, then stop (no queue needed).")
 @with_appcontext
 def worker(threads: int, once: bool) -> None:
-    """Deliver mail and run background jobs and periodic duties until stopped (Ctrl-C or
-    SIGTERM finishes the jobs in hand first)."""
+    """Deliver mail and run background jobs and periodic duties until stopped: Ctrl-C
+    (SIGINT) lets the jobs in hand finish first; SIGTERM stops at once (what it had in hand
+    is taken up again once its claim lapses)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if once:
         queue.drain(app)
