@@ -212,7 +212,7 @@ def queue_mail(count: int, kind: str = "test") -> list[str]:
     for number in range(count):
         message = mail.compose(f"learner{number}@example.org", f"Message {number}",
                                f"Hello learner {number}.\n" + "Some text. " * 40)
-        ids.append(str(message["Message-ID"]))
+        ids.append(message.message_id)
         mail.queue(message, kind=kind)
     db.session.commit()
     return ids
