@@ -37,7 +37,7 @@ def account() -> ResponseReturnValue:
     if form.validate_on_submit():
         services.update_profile(current_user, name=form.name.data, country=form.country.data,
                                 organisation=form.organisation.data or "",
-                                locale=form.locale.data)
+                                locale=form.locale.data, timezone=form.timezone.data or None)
         session["lang"] = form.locale.data
         refresh()  # the confirmation is shown in the language just chosen
         flash(gettext("Your details are saved."), "success")

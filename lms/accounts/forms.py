@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
+from lms import timezones
 from lms.accounts.models import Role
 from lms.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from lms.forms import EmailAddress, choices
@@ -107,6 +108,21 @@ class ProfileForm(_CountryChoices, FlaskForm):
     country = _country_field()
     organisation = _organisation_field()
     locale = _language_field(_l("Preferred language"))
+    timezone = SelectField(
+        _l("Time zone"), validate_choice=False,
+        description=_l("Reminders reach you at 8:00 in this time zone. Left on your cohort's, "
+                       "they follow the time zone where your cohort meets."))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = choices([("", _l("My cohort's time zone"))] + [
+            (name, name.replace("_", " ")) for name in timezones.names()])
+        if self.timezone.data is None:
+            self.timezone.data = ""
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if field.data and field.data not in timezones.names():
+            raise ValidationError(_l("Choose a time zone from the list."))
 
 
 class LoginForm(FlaskForm):

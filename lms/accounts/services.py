@@ -269,12 +269,14 @@ def create_admin(*, email: str, password: str, name: str) -> User:
     return user
 
 
-def update_profile(user: User, *, name: str, country: str, organisation: str, locale: str) -> None:
-    """Save the details a user may change about themselves."""
+def update_profile(user: User, *, name: str, country: str, organisation: str, locale: str,
+                   timezone: str | None = None) -> None:
+    """Save the details a user may change about themselves (no time zone: their cohort's)."""
     user.name = name.strip()
     user.country = country
     user.organisation = organisation.strip()
     user.locale = locale
+    user.timezone = timezone or None
     db.session.commit()
 
 

@@ -4,11 +4,10 @@ facilitator sets it; validated here, put into words for the pages that show it."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import gettext, ngettext
 
+from lms import timezones as lms_timezones
 from lms.cohorts.models import Cohort
 from lms.cohorts.services import CohortError
 from lms.extensions import db
@@ -44,21 +43,12 @@ class Policy:
     inactive_days: int | None
 
 
-@lru_cache(maxsize=1)
 def timezones() -> tuple[str, ...]:
-    """Every IANA time zone name this system knows, sorted."""
-    return tuple(sorted(available_timezones()))
+    """The time zones a cohort may choose."""
+    return lms_timezones.names()
 
 
-def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
-    """The named time zone, else the fallback's, else UTC (a name may have gone from tzdata)."""
-    for candidate in (name, fallback, "UTC"):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+zone = lms_timezones.zone
 
 
 def of(cohort: Cohort) -> Policy:

@@ -40,3 +40,32 @@ def test_wrong_current_password_is_refused(client: FlaskClient, login_as) -> Non
     assert "Your current password is not right." in response.text
     db.session.refresh(user)
     assert check_password_hash(user.password_hash, PASSWORD)
+
+
+def test_a_person_chooses_their_time_zone_or_goes_back_to_their_cohorts(
+        client: FlaskClient, login_as) -> None:
+    user = login_as(name="Ana", country="PE")
+    page = client.get("/account")
+    assert '<option selected value="">My cohort\'s time zone</option>' in page.text
+    assert '<option value="America/Lima">America/Lima</option>' in page.text
+    details = {"name": "Ana", "country": "PE", "organisation": "", "locale": "en"}
+
+    client.post("/account", data={**details, "timezone": "America/Lima"})
+    db.session.refresh(user)
+    assert user.timezone == "America/Lima"
+    assert '<option selected value="America/Lima">' in client.get("/account").text
+
+    client.post("/account", data={**details, "timezone": ""})
+    db.session.refresh(user)
+    assert user.timezone is None
+
+
+def test_a_time_zone_not_in_the_list_is_refused_with_a_message(client: FlaskClient,
+                                                               login_as) -> None:
+    user = login_as(name="Ana", country="PE", locale="fr")
+    response = client.post("/account", data={"name": "Ana", "country": "PE", "organisation": "",
+                                             "locale": "fr", "timezone": "Mars/Olympus"})
+    assert response.status_code == 400
+    assert "Choisissez un fuseau horaire dans la liste." in response.text
+    db.session.refresh(user)
+    assert user.timezone is None
