@@ -8,6 +8,7 @@ queue, signing key, outbox).
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -119,10 +120,14 @@ def make_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Pat
     try:
         yield process, f"http://127.0.0.1:{port}", instance
     finally:
+        # Found before anything is killed: the worker runs in its own session, and once the
+        # recipe's shell is gone it is nobody's child any more.
+        family = descendants(process.pid)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-        for pid in descendants(process.pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in family:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait()
         log.close()
 
