@@ -22,14 +22,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._databases import throwaway_postgres  # noqa: E402
+
 COURSE = "open-government-101"
 GOAL_MS = 500
 COUNTRIES = ["AL", "XK", "RS", "MK", "BA", "ME", "UA", "GE", "MD", "SN", "CI", "BF", "KE", "GH",
@@ -205,34 +205,6 @@ def run(label: str, database_url: str | None, folder: str, options: argparse.Nam
     with app.app_context():
         db.engine.dispose()
     return medians["admin"]
-
-
-@contextmanager
-def throwaway_postgres(server_url: str) -> Iterator[str | None]:
-    """A new database on the server for this run, dropped afterwards; None if none answers."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError
-
-    server = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"lms_bench_insights_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except OperationalError as error:
-        admin.dispose()
-        print(f"PostgreSQL: not reachable at {server_url} ({str(error).splitlines()[0]})")
-        yield None
-        return
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False).replace(
-            "postgresql+psycopg://", "postgresql://", 1)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def main() -> None:

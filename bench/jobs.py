@@ -31,14 +31,15 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._databases import throwaway_postgres  # noqa: E402
+
 COURSE = "open-government-101"
 LEARNERS = 200
 GOAL_MS, GOAL_RATE = 300, 100
@@ -281,26 +282,6 @@ def run(label: str, database_url: str | None, options: argparse.Namespace) -> di
     return results
 
 
-@contextmanager
-def throwaway_postgres(server_url: str) -> Iterator[str]:
-    """A new database on the server for this run, dropped afterwards."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    server = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"lms_bench_jobs_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False).replace(
-            "postgresql+psycopg://", "postgresql://", 1)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -313,7 +294,8 @@ def main() -> None:
     server_url = os.environ.get("LMS_BENCH_DATABASE_URL")
     if server_url:
         with throwaway_postgres(server_url) as url:
-            table["PostgreSQL"] = run("PostgreSQL", url, options)
+            if url is not None:
+                table["PostgreSQL"] = run("PostgreSQL", url, options)
     header = f"{'database':<11} {'remind 200 (ms)':>16}" + "".join(
         f" {f'{workers} worker(s) msg/s':>20}" for workers in options.workers)
     print("\n" + header)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -226,7 +226,10 @@ def sent_by_day(today: date, days: int = SENT_DAYS) -> SentByDay:
 
 # --- actions ------------------------------------------------------------------------------------
 
-def _failed(model: Any, work_id: int) -> Any:
+Work = TypeVar("Work", OutboxMessage, Job)
+
+
+def _failed(model: type[Work], work_id: int) -> Work:
     """The failed message or job, locked against a second admin's click; else NotFound or
     NotFailed."""
     work = db.session.get(model, work_id, with_for_update=True)
@@ -242,7 +245,7 @@ def _failed(model: Any, work_id: int) -> Any:
 
 def retry_mail(message_id: int) -> OutboxMessage:
     """Send a failed message back to the outbox for a new round of attempts (same Message-ID)."""
-    message: OutboxMessage = _failed(OutboxMessage, message_id)
+    message = _failed(OutboxMessage, message_id)
     outbox.retry(message)
     db.session.commit()
     return message
@@ -250,15 +253,12 @@ def retry_mail(message_id: int) -> OutboxMessage:
 
 def discard_mail(message_id: int) -> OutboxMessage:
     """Give up on a failed message for good: it stays listed, as discarded."""
-    message: OutboxMessage = _failed(OutboxMessage, message_id)
-    message.status, message.claimed_until = DISCARDED, None
-    db.session.commit()
-    return message
+    return _discard(_failed(OutboxMessage, message_id))
 
 
 def retry_job(job_id: int) -> Job:
     """Send a failed job back to the queue for a new round of attempts."""
-    job: Job = _failed(Job, job_id)
+    job = _failed(Job, job_id)
     queue.retry(job)
     db.session.commit()
     return job
@@ -266,10 +266,13 @@ def retry_job(job_id: int) -> Job:
 
 def discard_job(job_id: int) -> Job:
     """Give up on a failed job for good: it stays in the table, as discarded."""
-    job: Job = _failed(Job, job_id)
-    job.status, job.claimed_until = DISCARDED, None
+    return _discard(_failed(Job, job_id))
+
+
+def _discard(work: Work) -> Work:
+    work.status, work.claimed_until = DISCARDED, None
     db.session.commit()
-    return job
+    return work
 
 
 # --- health -------------------------------------------------------------------------------------
