@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 class _Headers(HeaderRegistry):
     """Python's registry makes a new class for every header it parses (a few hundred
-    microseconds each: most of the time reminding 200 learners took); this one keeps them."""
+    microseconds each, for every message a worker builds); this one keeps them."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms import mail
+from lms import mail, paging
 from lms.accounts import sessions
 from lms.accounts.models import Role, User, new_session_token
 from lms.db import utcnow
@@ -47,7 +47,7 @@ class UserPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return paging.page_count(self.total, self.per_page)
 
 
 def normalise_email(email: str) -> str:
@@ -115,7 +115,7 @@ def _compose_for(user: User, subject: object, template: str,
 def _email_user(user: User, subject: object, template: str, **context: object) -> None:
     """Queue `templates/email/<template>.txt` for the user, in the current transaction."""
     mail.queue(_compose_for(user, subject, template, **context), kind="account",
-               user_id=user.id or None)
+               user_id=user.id)
 
 
 # --- registration and sign-in --------------------------------------------------------------------
@@ -192,15 +192,16 @@ def request_password_reset(email: str) -> None:
     db.session.commit()
 
 
-def password_reset_email(email: str) -> mail.Draft | None:
-    """The reset email for the account with this address, if there is one (in a worker)."""
+def email_password_reset(email: str) -> None:
+    """Queue the reset email for the account with this address, if there is one (in a
+    worker, in its transaction)."""
     user = find_user_by_email(email)
     if user is None:
-        return None
+        return
     reset_url = mail.link("accounts.reset_password", token=make_token(user, "reset"))
     minutes = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 60
-    return _compose_for(user, _l("Reset your password"), "password_reset",
-                        reset_url=reset_url, minutes=minutes)
+    _email_user(user, _l("Reset your password"), "password_reset", reset_url=reset_url,
+                minutes=minutes)
 
 
 def set_password(user: User, password: str) -> None:
@@ -294,7 +295,7 @@ def list_users(query: str = "", role: Role | None = None, page: int = 1,
     words = fold(query).split()
     if not words:
         total = db.session.scalar(select(func.count()).select_from(User).where(*in_role)) or 0
-        page = _within(page, total, per_page)
+        page = paging.within(page, total, per_page)
         users = list(db.session.scalars(select(User).where(*in_role).order_by(*newest_first)
                                         .limit(per_page).offset((page - 1) * per_page)))
         return UserPage(users=users, total=total, page=page, per_page=per_page)
@@ -304,16 +305,11 @@ def list_users(query: str = "", role: Role | None = None, page: int = 1,
                               .where(*in_role).order_by(*newest_first))
     ids = [row.id for row in rows
            if all(word in fold(f"{row.name} {row.email} {row.organisation}") for word in words)]
-    page = _within(page, len(ids), per_page)
+    page = paging.within(page, len(ids), per_page)
     chosen = ids[(page - 1) * per_page:page * per_page]
     found = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(chosen)))}
     return UserPage(users=[found[user_id] for user_id in chosen], total=len(ids), page=page,
                     per_page=per_page)
-
-
-def _within(page: int, total: int, per_page: int) -> int:
-    # Past the last page (say ?page=99999999999999999999, too large for an OFFSET): the last.
-    return min(max(1, page), max(1, -(-total // per_page)))
 
 
 def set_role(actor: User, user_id: int, role: Role) -> User:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select, text
 
+from lms import paging
 from lms.alumni import text as search_text
 from lms.alumni.models import AlumniFacet, AlumniListing, DirectoryChange, DirectoryState
 from lms.extensions import db
@@ -250,8 +251,8 @@ def search(query: str, filters: Filters, page: int = 1) -> Results:
         if terms:
             matching &= int.from_bytes(found, "little")
         total = matching.bit_count()
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(1, page), pages)
+        pages = paging.page_count(total, PAGE_SIZE)
+        page = paging.within(page, total, PAGE_SIZE)
         ids = index.page(matching, total, page) if total else []
         counts = index.counts(matching)
     listings = {listing.user_id: listing for listing in db.session.scalars(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
@@ -114,9 +114,7 @@ def _rule_days(reminder: Reminder, due: dict[str, date], zone_name: str) -> int 
     """The N of the rule that sent it: days between its local day and the lesson's due date."""
     if reminder.lesson_id not in due:
         return None
-    sent_at = reminder.sent_at if reminder.sent_at.tzinfo else reminder.sent_at.replace(
-        tzinfo=UTC)
-    local_day = sent_at.astimezone(policy.zone(zone_name)).date()
+    local_day = reminder.sent_at.astimezone(policy.zone(zone_name)).date()
     return abs((due[reminder.lesson_id] - local_day).days)
 
 

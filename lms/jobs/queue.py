@@ -19,13 +19,13 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer, Scheduler
 from redis import ConnectionPool
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from lms.database import rowcount
@@ -35,7 +35,6 @@ from lms.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
-R = TypeVar("R")
 
 HANDLERS: dict[str, Callable[..., None]] = {}
 _WAKE = "lms.jobs.wake"  # session.info: which kinds of work this transaction added
@@ -255,7 +254,5 @@ def init_app(app: Flask) -> None:
 
 
 # Once per process: every session (web request, worker, test) wakes the queue after commit.
-from sqlalchemy import event  # noqa: E402
-
 event.listen(Session, "after_commit", _after_commit)
 event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from lms import paging
 from lms.extensions import db
 from lms.jobs import outbox, queue
 from lms.jobs.models import (
@@ -179,13 +180,13 @@ class MailPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return paging.page_count(self.total, self.per_page)
 
 
 def recent_mail(now: datetime, page: int = 1, per_page: int = RECENT_PER_PAGE) -> MailPage:
     """The most recent messages in any state; past the last page, the last."""
     total = db.session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
-    page = min(max(1, page), max(1, -(-total // per_page)))
+    page = paging.within(page, total, per_page)
     messages = _mail_rows(select(*_MAIL_COLUMNS).order_by(OutboxMessage.id.desc())
                           .limit(per_page).offset((page - 1) * per_page), now)
     return MailPage(messages, total, page, per_page)

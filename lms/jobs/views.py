@@ -3,6 +3,8 @@ failed mail and jobs with Retry and Discard, mail sent by day, and the latest me
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -12,6 +14,7 @@ from lms.access import ADMIN, requires
 from lms.db import utcnow
 from lms.jobs import bp, services
 from lms.jobs.models import DISCARDED, DONE, FAILED, QUEUED, RUNNING, SENT
+from lms.jobs.services import Work
 
 # Kinds of email, as the page names them; a kind not listed here is shown as stored.
 KIND_LABELS = {
@@ -48,11 +51,20 @@ def index() -> ResponseReturnValue:
         stuck_minutes=int(services.STUCK_AFTER.total_seconds() // 60))
 
 
-def _refused(error: services.NotFailed) -> ResponseReturnValue:
-    """Back to the page, saying why nothing was done (someone else acted first)."""
-    flash(gettext("Nothing was changed: it is no longer failed (now: %(state)s). The page "
-                  "below is up to date.", state=STATE_LABELS.get(error.status, error.status)),
-          "error")
+def _act(action: Callable[[int], Work], work_id: int,
+         done: Callable[[Work], str]) -> ResponseReturnValue:
+    """Retry or discard a failed email or job, then back to the page with what happened; an
+    unknown one is a 404, one no longer failed (someone else acted first) says so."""
+    try:
+        work = action(work_id)
+    except services.NotFound:
+        abort(404)
+    except services.NotFailed as error:
+        flash(gettext("Nothing was changed: it is no longer failed (now: %(state)s). The page "
+                      "below is up to date.", state=STATE_LABELS.get(error.status, error.status)),
+              "error")
+    else:
+        flash(done(work), "success")
     return redirect(url_for("jobs.index"), code=303)
 
 
@@ -60,56 +72,31 @@ def _refused(error: services.NotFailed) -> ResponseReturnValue:
 @requires(ADMIN)
 def retry_mail(message_id: int) -> ResponseReturnValue:
     """Put a failed email back in the outbox."""
-    try:
-        message = services.retry_mail(message_id)
-    except services.NotFound:
-        abort(404)
-    except services.NotFailed as error:
-        return _refused(error)
-    flash(gettext("The email to %(recipient)s is back in the outbox: a worker sends it shortly.",
-                  recipient=message.recipient), "success")
-    return redirect(url_for("jobs.index"), code=303)
+    return _act(services.retry_mail, message_id, lambda message: gettext(
+        "The email to %(recipient)s is back in the outbox: a worker sends it shortly.",
+        recipient=message.recipient))
 
 
 @bp.route("/mail/<int:message_id>/discard", methods=["POST"])
 @requires(ADMIN)
 def discard_mail(message_id: int) -> ResponseReturnValue:
     """Give up on a failed email."""
-    try:
-        message = services.discard_mail(message_id)
-    except services.NotFound:
-        abort(404)
-    except services.NotFailed as error:
-        return _refused(error)
-    flash(gettext("The email to %(recipient)s is discarded: it will not be sent.",
-                  recipient=message.recipient), "success")
-    return redirect(url_for("jobs.index"), code=303)
+    return _act(services.discard_mail, message_id, lambda message: gettext(
+        "The email to %(recipient)s is discarded: it will not be sent.",
+        recipient=message.recipient))
 
 
 @bp.route("/<int:job_id>/retry", methods=["POST"])
 @requires(ADMIN)
 def retry_job(job_id: int) -> ResponseReturnValue:
     """Put a failed job back in the queue."""
-    try:
-        job = services.retry_job(job_id)
-    except services.NotFound:
-        abort(404)
-    except services.NotFailed as error:
-        return _refused(error)
-    flash(gettext("The job %(name)s is back in the queue: a worker runs it shortly.",
-                  name=job.name), "success")
-    return redirect(url_for("jobs.index"), code=303)
+    return _act(services.retry_job, job_id, lambda job: gettext(
+        "The job %(name)s is back in the queue: a worker runs it shortly.", name=job.name))
 
 
 @bp.route("/<int:job_id>/discard", methods=["POST"])
 @requires(ADMIN)
 def discard_job(job_id: int) -> ResponseReturnValue:
     """Give up on a failed job."""
-    try:
-        job = services.discard_job(job_id)
-    except services.NotFound:
-        abort(404)
-    except services.NotFailed as error:
-        return _refused(error)
-    flash(gettext("The job %(name)s is discarded: it will not run.", name=job.name), "success")
-    return redirect(url_for("jobs.index"), code=303)
+    return _act(services.discard_job, job_id, lambda job: gettext(
+        "The job %(name)s is discarded: it will not run.", name=job.name))
