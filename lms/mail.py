@@ -67,7 +67,8 @@ SMTP_POLICY = _SMTPPolicy(linesep="\r\n", header_factory=_HEADERS)
 
 # The kinds of email a person may switch off, and the User column holding their choice. Every
 # other kind (password reset, invitation, certificate notice...) always goes.
-OPTIONAL_KINDS: dict[str, str] = {"reminder": "email_reminders", "digest": "email_digest"}
+OPTIONAL_KINDS: dict[str, str] = {"reminder": "email_reminders", "digest": "email_digest",
+                                  "session": "email_sessions"}
 _UNSUBSCRIBE_SALT = "lms-email-unsubscribe"  # apart from the accounts links' salts
 
 
@@ -194,6 +195,8 @@ def with_unsubscribe(body: str, user_id: int, kind: str) -> str:
     url = unsubscribe_link(user_id, kind)
     if kind == "digest":
         stop = gettext("To stop this weekly summary, open this page: %(link)s", link=url)
+    elif kind == "session":
+        stop = gettext("To stop reminders of live sessions, open this page: %(link)s", link=url)
     else:
         stop = gettext("To stop reminder emails, open this page: %(link)s", link=url)
     return f"{body}\n\n-- \n{stop}"

@@ -25,6 +25,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.forms import safe_next
 from lms.jobs import services as job_services
+from lms.live import services as live_services
 from lms.web import may_open_alumni
 
 bp = Blueprint("pages", __name__)
@@ -54,7 +55,9 @@ def _desk_page(language: str) -> str:
     key = (course_services.catalogue().version, language, request.full_path,
            session.get("csrf_token"), current_user.id, current_user.records_version,
            current_user.name, current_user.role, may_open_alumni(), today, inactive_days,
-           desk.facilitator_stamp(current_user))
+           desk.facilitator_stamp(current_user),
+           # Live sessions: shown on the person's clock, and gone once they ended.
+           current_user.timezone, utcnow().strftime("%Y-%m-%dT%H"))
     cache = current_app.extensions["lms.desk_html"]
     if cacheable:
         with _cache_lock:
@@ -67,7 +70,8 @@ def _desk_page(language: str) -> str:
     courses = course_services.list_courses() if offer_courses else []
     page = render_template("desk.html", learner=learner, cohorts=cohorts, courses=courses,
                            progress={}, language=language, today=today,
-                           focus_label=focus_label)
+                           focus_label=focus_label,
+                           upcoming_sessions=live_services.upcoming_for(current_user))
     if cacheable:
         with _cache_lock:
             cache[key] = page

@@ -74,7 +74,8 @@ def email_choices() -> ResponseReturnValue:
         flash(gettext("This form has expired. Please send it again."), "error")
         return redirect(url_for("accounts.account", _anchor="emails"), code=303)
     preferences.save_email_choices(current_user, reminders=form.email_reminders.data,
-                                   digest=form.email_digest.data)
+                                   digest=form.email_digest.data,
+                                   sessions=form.email_sessions.data)
     flash(gettext("Your email choices are saved."), "success")
     return redirect(url_for("accounts.account", _anchor="emails"), code=303)
 

@@ -158,6 +158,7 @@ class EmailChoicesForm(FlaskForm):
     email_reminders = BooleanField(_l("Reminders about lessons due, automatic or from your "
                                       "facilitator"))
     email_digest = BooleanField(_l("A weekly digest of your cohorts' progress"))
+    email_sessions = BooleanField(_l("Reminders of live sessions, the day before"))
 
 
 class EndSessionForm(FlaskForm):

@@ -49,9 +49,11 @@ def switch_off(user_id: int, kind: str) -> None:
     db.session.commit()
 
 
-def save_email_choices(user: User, *, reminders: bool, digest: bool) -> None:
+def save_email_choices(user: User, *, reminders: bool, digest: bool,
+                       sessions: bool = True) -> None:
     """Save the account page's email choices; the digest only for those who may receive it."""
     user.email_reminders = reminders
+    user.email_sessions = sessions
     if may_choose_digest(user):
         user.email_digest = digest
     db.session.commit()

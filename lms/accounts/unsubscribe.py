@@ -21,6 +21,7 @@ from lms.extensions import csrf
 STOPS = {
     "reminder": _l("You will no longer receive reminders about lessons due."),
     "digest": _l("You will no longer receive the weekly digest about your cohorts."),
+    "session": _l("You will no longer receive reminders of live sessions."),
 }
 
 

@@ -42,6 +42,8 @@ from lms.extensions import db
 from lms.i18n import name_key
 from lms.jobs import queue
 from lms.jobs.models import QUEUED, RUNNING, Job
+from lms.live import attendance
+from lms.live.attendance import Shortfall
 
 VALID, EXPIRED, NOT_FOUND = "valid", "expired", "not-found"
 RENDER_JOB = "certificates.render_pdf"  # lms/certificates/tasks.py
@@ -63,10 +65,13 @@ class Eligibility:
     checks_remaining: int
     signoff_missing_in: str | None  # the cohort whose facilitator has not signed off yet
     cohort: Cohort | None  # the cohort the certificate will name
+    # Live sessions (lms.live.attendance): a cohort's minimum attendance not reached yet.
+    attendance_missing: Shortfall | None = None
 
     @property
     def eligible(self) -> bool:
-        return not (self.lessons_remaining or self.checks_remaining or self.signoff_missing_in)
+        return not (self.lessons_remaining or self.checks_remaining or self.signoff_missing_in
+                    or self.attendance_missing)
 
     def _missing(self, signoff: str) -> str:
         parts = []
@@ -77,6 +82,8 @@ class Eligibility:
                                   self.checks_remaining))
         if self.signoff_missing_in:
             parts.append(signoff)
+        if self.attendance_missing:
+            parts.append(self.attendance_missing.explain())
         if len(parts) < 2:
             return "".join(parts)
         return ", ".join(parts[:-1]) + " " + gettext("and") + " " + parts[-1]
@@ -122,6 +129,7 @@ def eligibilities(user_ids: list[int], course: Course) -> dict[int, Eligibility]
             .order_by(Cohort.starts_on.desc())):
         memberships[user_id].append((cohort, signed_off_at))
     lesson_ids = {lesson.lesson_id for lesson in course.lessons}
+    attendance_missing = attendance.shortfalls(user_ids, course.course_id)
     result = {}
     for user_id in user_ids:
         # Checks of lessons still to do are counted with those lessons, not twice.
@@ -133,7 +141,8 @@ def eligibilities(user_ids: list[int], course: Course) -> dict[int, Eligibility]
             checks_remaining=len(checks - passed[user_id]),
             signoff_missing_in=next((cohort.name for cohort, signed in cohorts
                                      if cohort.requires_signoff and signed is None), None),
-            cohort=cohorts[0][0] if cohorts else None)
+            cohort=cohorts[0][0] if cohorts else None,
+            attendance_missing=attendance_missing.get(user_id))
     return result
 
 

@@ -35,6 +35,8 @@ class Cohort(Model):
     remind_before_days: Mapped[int | None] = mapped_column()
     remind_after_days: Mapped[int | None] = mapped_column()
     remind_inactive_days: Mapped[int | None] = mapped_column()
+    # Live sessions (lms.live): certificates need at least this many attended, when set.
+    min_attendance: Mapped[int | None] = mapped_column()
 
 
 class CohortFacilitator(Model):

@@ -21,6 +21,8 @@ from lms.cohorts.models import Cohort
 from lms.courses import services as courses
 from lms.extensions import limiter
 from lms.forms import render_form
+from lms.live import attendance as live_attendance
+from lms.live import services as live
 from lms.web import csv_download
 
 T = TypeVar("T")
@@ -73,7 +75,8 @@ def show(slug: str) -> ResponseReturnValue:
         "cohorts/show.html", cohort=cohort, course=course, language=language(),
         schedule=services.schedule(cohort), progress=progress, today=services.today(),
         facilitators=services.facilitators_of(cohort), members=services.member_count(cohort),
-        runs_it=services.facilitates(current_user, cohort), focus_label=focus_label)
+        runs_it=services.facilitates(current_user, cohort), focus_label=focus_label,
+        upcoming_sessions=live.upcoming_in(cohort, current_user))
 
 
 def _join_limit() -> str:
@@ -143,7 +146,8 @@ def progress(slug: str) -> ResponseReturnValue:
                                  country=country, sort=sort)
     return render_template("cohorts/progress.html", cohort=cohort, board=board, rows=rows,
                            state=state, country=country, sort=sort, states=state_labels(),
-                           focus_label=focus_label)
+                           focus_label=focus_label,
+                           attendance=live_attendance.tallies_in(cohort))
 
 
 def _safe_cell(value: object) -> str:
@@ -170,13 +174,15 @@ def progress_csv(slug: str) -> ResponseReturnValue:
                      gettext("Organisation"), gettext("State"), gettext("Lessons done"),
                      gettext("Lessons"), gettext("Knowledge checks passed"),
                      gettext("Knowledge checks"), gettext("Attempts"), gettext("Last activity"),
-                     gettext("Signed off")] + [column.title for column in board.lessons])
+                     gettext("Signed off"), gettext("Attendance")] + [column.title for column in board.lessons])
+    attendance = live_attendance.tallies_in(cohort)
     for row in dashboard.select_rows(board, sort="name"):
         writer.writerow([_safe_cell(value) for value in [
             row.name, row.email, row.country, row.organisation, labels[row.state], row.done,
             row.total, row.checks_passed, row.checks_total, row.attempts,
             row.last_activity.date().isoformat() if row.last_activity else "",
             gettext("yes") if row.signed_off else gettext("no"),
+            str(attendance[row.user_id]) if row.user_id in attendance else "",
             *[cell_labels[cell] for cell in row.cells]]])
     filename = f"{cohort.slug}-progress-{services.today().isoformat()}.csv"
     return csv_download(output.getvalue(), filename)
