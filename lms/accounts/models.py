@@ -67,7 +67,7 @@ class User(UserMixin, Model):
     # Live sessions (lms.live): reminders the day before and notices of changes; the secret
     # of the person's calendar feed address (None until they first ask for it).
     email_sessions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     # The sign-in this object was loaded for (set by the user loader or at sign-in); not a column.
     # (Not annotated: the declarative base would take an annotation for a column.)

@@ -174,7 +174,8 @@ def progress_csv(slug: str) -> ResponseReturnValue:
                      gettext("Organisation"), gettext("State"), gettext("Lessons done"),
                      gettext("Lessons"), gettext("Knowledge checks passed"),
                      gettext("Knowledge checks"), gettext("Attempts"), gettext("Last activity"),
-                     gettext("Signed off"), gettext("Attendance")] + [column.title for column in board.lessons])
+                     gettext("Signed off"), gettext("Attendance")]
+                    + [column.title for column in board.lessons])
     attendance = live_attendance.tallies_in(cohort)
     for row in dashboard.select_rows(board, sort="name"):
         writer.writerow([_safe_cell(value) for value in [

@@ -119,11 +119,12 @@ class Shortfall:
 
     def explain(self) -> str:
         """"2 more live sessions attended in Western Balkans 2026 (1 of 3 so far)"."""
-        return ngettext("%(num)d more live session attended in %(cohort)s (%(attended)d of "
+        return str(ngettext("%(num)d more live session attended in %(cohort)s (%(attended)d of "
                         "%(required)d so far)",
                         "%(num)d more live sessions attended in %(cohort)s (%(attended)d of "
                         "%(required)d so far)", self.required - self.attended,
-                        cohort=self.cohort_name, attended=self.attended, required=self.required)
+                        cohort=self.cohort_name, attended=self.attended,
+                            required=self.required))
 
 
 def shortfalls(user_ids: list[int], course_id: str) -> dict[int, Shortfall]:

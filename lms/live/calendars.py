@@ -120,14 +120,14 @@ def cohort_calendar(cohort: Cohort, language: str) -> bytes:
         calendar.add_component(session_event(session, cohort))
     for event in _due_events([cohort.id], language):
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def single_session(session: LiveSession, cohort: Cohort) -> bytes:
     """One session, for "Add to calendar"."""
     calendar = _calendar(cohort.name)
     calendar.add_component(session_event(session, cohort))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def personal_calendar(user: User) -> bytes:
@@ -139,7 +139,7 @@ def personal_calendar(user: User) -> bytes:
             calendar.add_component(session_event(session, cohort))
         for event in _due_events(ids, user.locale):
             calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 # --- the secret feed address ---------------------------------------------------------------------
@@ -150,7 +150,7 @@ def new_token() -> str:
 
 def feed_owner(token: str) -> User:
     """The person whose feed this is; LookupError for an unknown (or reset) token."""
-    user = db.session.scalar(select(User).where(User.calendar_token == token)) \
+    user: User | None = db.session.scalar(select(User).where(User.calendar_token == token)) \
         if 20 <= len(token) <= 64 else None
     if user is None:
         raise LookupError(token)

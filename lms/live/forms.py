@@ -71,8 +71,8 @@ class SessionForm(FlaskForm):
     def details(self) -> services.SessionDetails:
         """The form's values for the services (validated first)."""
         return services.SessionDetails(
-            title=self.title.data or "", day=self.day.data, starts=self.starts.data,  # type: ignore[arg-type]
-            ends=self.ends.data, location=self.location.data or "",  # type: ignore[arg-type]
+            title=self.title.data or "", day=self.day.data, starts=self.starts.data,
+            ends=self.ends.data, location=self.location.data or "",
             agenda=self.agenda.data or "", recording_url=self.recording_url.data or "")
 
 
