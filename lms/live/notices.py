@@ -104,8 +104,9 @@ def send_reminders(now: datetime) -> int:
     if not upcoming:
         return 0
     ids = [session.id for session, _ in upcoming]
-    done = set(db.session.execute(select(SessionReminder.session_id, SessionReminder.user_id)
-                                  .where(SessionReminder.session_id.in_(ids))).tuples())
+    done = {(session_id, user_id) for session_id, user_id in db.session.execute(
+        select(SessionReminder.session_id, SessionReminder.user_id)
+        .where(SessionReminder.session_id.in_(ids)))}
     members: dict[int, list[User]] = {}
     for cohort_id, user in db.session.execute(
             select(Membership.cohort_id, User).join(User, User.id == Membership.user_id)
