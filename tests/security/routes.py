@@ -38,6 +38,7 @@ from tests.alumni.helpers import make_graduate
 from tests.certificates.helpers import COURSE, complete
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
+from tests.security.live_cases import add_live_sessions
 
 ROLES = ("anonymous", "learner", "alumnus", "facilitator", "admin")
 _ROLE_RANK = {"anonymous": 0, "learner": 1, "alumnus": 1, "facilitator": 2, "admin": 3}
@@ -86,7 +87,7 @@ def build_world() -> World:
     forgetful = make_user(name="Fred Forgetful")  # asked for a password reset link
     victim = make_user(name="Victor Victim")
     db.session.commit()
-    return World(
+    world = World(
         users={"learner": learner.id, "alumnus": alumnus.id, "facilitator": facilitator.id,
                "admin": admin.id},
         open_cohort=cohort.id, closed_cohort=closed.id, peer=peer.id, victim=victim.id,
@@ -94,6 +95,8 @@ def build_world() -> World:
         tokens={"accounts.accept_invitation": accounts.make_token(invited, "invite"),
                 "accounts.reset_password": accounts.make_token(forgetful, "reset"),
                 "accounts.confirm_email": accounts.make_token(unconfirmed, "confirm")})
+    add_live_sessions(world.open_cohort, world.users["learner"], world.tokens)
+    return world
 
 
 def sign_in(client: FlaskClient, user_id: int | None, language: str | None) -> None:

@@ -36,6 +36,7 @@ from lms.extensions import db
 from tests.alumni.helpers import make_graduate
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.factories import make_user, sign_in_id, tampered
+from tests.security.live_cases import live_attempts
 
 # Routes with no wrong object for a user of their role, and why.
 NO_WRONG_OBJECT = {
@@ -174,7 +175,7 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
             ("cohorts.remove_member", "members/{}/remove", ["POST"]),
         ]}
     return {
-        **facilitated, **in_cohort,
+        **facilitated, **in_cohort, **live_attempts(Attempt),
         "cohorts.show": [Attempt("ben", "GET", "/cohorts/a/", "ana"),
                          Attempt("fac_b", "GET", "/cohorts/a/", "fac_a")],
         # Leo is invited to cohort a, Ben is not: Ben can neither join through Leo's invitation
