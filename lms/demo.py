@@ -14,6 +14,7 @@ from lms.courses.models import FACILITATORS, PRIVATE
 from lms.db import utcnow
 from lms.demo_alumni import DEMO_REFLECTIONS, NAMED_PROFILES, PAST_COHORTS
 from lms.demo_insights import load_outcome_stories, load_self_assessments
+from lms.demo_live import load_live_sessions
 from lms.extensions import db
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ def load_demo() -> list[DemoPerson]:
         load_alumni()
         load_self_assessments()
         load_outcome_stories()
+        load_live_sessions()
     return created
 
 
