@@ -126,7 +126,7 @@ def _session_page(cohort: Cohort, session: LiveSession,
         "live/session.html", cohort=cohort, item=services.line(session, cohort, current_user),
         agenda=render_agenda(session.agenda), runs_it=runs_it, roster=roster,
         attendance_form=form, field_name=field_name, action_form=ActionForm(),
-        focus_label=focus_label), status
+        now=utcnow(), focus_label=focus_label), status
 
 
 @bp.route("/cohorts/<slug>/sessions/<int:session_id>")

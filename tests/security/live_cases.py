@@ -21,7 +21,8 @@ from tests.live.helpers import details
 
 def _session_of_a() -> int:
     """Cohort a's session (scheduled on first use, already started so that attendance opens)."""
-    found = db.session.scalar(select(LiveSession.id).join(Cohort, Cohort.id == LiveSession.cohort_id)
+    found = db.session.scalar(select(LiveSession.id)
+                              .join(Cohort, Cohort.id == LiveSession.cohort_id)
                               .where(Cohort.slug == "a"))
     if found is not None:
         return found
