@@ -9,10 +9,13 @@ when STATUS says so.
 from __future__ import annotations
 
 import secrets
+import threading
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from cachetools import LRUCache
 from flask import current_app
+from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -22,6 +25,7 @@ from lms.accounts.models import User
 from lms.cohorts.models import Cohort, DueDate
 from lms.courses import services as courses
 from lms.extensions import db
+from lms.live import bp
 from lms.live.models import LiveSession
 from lms.live.services import is_web_address, my_cohort_ids
 
@@ -140,6 +144,32 @@ def personal_calendar(user: User) -> bytes:
         for event in _due_events(ids, user.locale):
             calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+# Calendar programs poll a feed every few hours, and building one costs milliseconds per
+# event (icalendar): each is kept, keyed by what it shows. A person's records version changes
+# with every change to their cohorts' sessions, due dates, names or memberships
+# (records.cohort_changed), and the catalogue's version with the lessons' titles.
+_cache_lock = threading.Lock()
+
+
+@bp.record_once
+def _create_cache(setup: BlueprintSetupState) -> None:
+    setup.app.extensions["lms.calendar_feeds"] = LRUCache(maxsize=512)
+
+
+def personal_feed(user: User) -> bytes:
+    """The person's calendar, from memory when nothing it shows has changed."""
+    key = (user.id, user.records_version, user.locale, courses.catalogue().version,
+           current_app.config["LMS_BASE_URL"])
+    cache = current_app.extensions["lms.calendar_feeds"]
+    with _cache_lock:
+        cached: bytes | None = cache.get(key)
+    if cached is None:
+        cached = personal_calendar(user)
+        with _cache_lock:
+            cache[key] = cached
+    return cached
 
 
 # --- the secret feed address ---------------------------------------------------------------------

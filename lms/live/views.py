@@ -239,7 +239,7 @@ def personal_feed(token: str) -> ResponseReturnValue:
         owner = calendars.feed_owner(token)
     except LookupError:
         abort(404)
-    return _calendar_response(calendars.personal_calendar(owner), "my-cohorts.ics")
+    return _calendar_response(calendars.personal_feed(owner), "my-cohorts.ics")
 
 
 @bp.route("/account/calendar", methods=["POST"])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms.accounts.models import Role, User
 from lms.cohorts import services as cohorts
 from lms.extensions import db
-from lms.live import services
+from lms.live import calendars, services
 from tests.alumni.helpers import make_graduate
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
@@ -139,3 +139,21 @@ def test_every_feed_parses_as_rfc_5545(client, login_as) -> None:
         for event in events(body).values():
             for required in ("UID", "DTSTAMP", "DTSTART", "SUMMARY"):
                 assert required in event, (url, required)
+
+
+def test_the_kept_feed_follows_every_change(client, login_as) -> None:
+    learner = login_as(Role.LEARNER)
+    cohort = make_cohort(members=[learner])
+    session = make_session(cohort, title="Kick-off call")
+    token = calendars.reset_token(learner)
+    uid = f"session-{session.id}@localhost"
+    assert events(client.get(f"/calendar/{token}.ics").data)[uid]["SEQUENCE"] == 0
+    services.update(cohort, session, details(title="Kick-off call", starts="17:00"))
+    assert events(client.get(f"/calendar/{token}.ics").data)[uid]["SEQUENCE"] == 1
+    services.cancel(cohort, session)
+    assert str(events(client.get(f"/calendar/{token}.ics").data)[uid]["STATUS"]) == "CANCELLED"
+    other = make_cohort()
+    added = make_session(other, title="In a cohort I join later")
+    cohorts.add_member(other, learner.id)
+    db.session.commit()
+    assert f"session-{added.id}@localhost" in events(client.get(f"/calendar/{token}.ics").data)
