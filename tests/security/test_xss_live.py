@@ -20,7 +20,7 @@ def test_session_titles_places_and_agendas(app: Flask,
                                            payloads: list[Payload]) -> None:  # noqa: F811
     facilitator = make_user(Role.FACILITATOR)
     learner = make_user(email="lena@example.org")
-    cohort = make_cohort(facilitators=[facilitator], members=[learner], slug="x")
+    make_cohort(facilitators=[facilitator], members=[learner], slug="x")
     as_facilitator, as_learner = signed_in(app, facilitator), signed_in(app, learner)
     day = (utcnow() + timedelta(days=3)).date().isoformat()
     titles = []
