@@ -34,6 +34,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_extensions(app)
 
     from lms import accounts, alumni, certificates, cohorts, courses, insights, jobs, pages, web
+    from lms import discussion
     from lms.cli import lms_cli
 
     web.init_app(app)
@@ -45,6 +46,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(alumni.bp)
     app.register_blueprint(insights.bp)
+    app.register_blueprint(discussion.bp)
     app.register_blueprint(jobs.bp)
     _init_jobs(app)
     app.cli.add_command(lms_cli)
