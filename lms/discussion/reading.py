@@ -124,7 +124,8 @@ def page_of(topic: Topic, user: User, moderates: bool, post_id: int) -> int:
 
 def topic_page(topic: Topic, user: User, moderates: bool, page: int | None) -> TopicPage:
     """A page of the topic's posts (the one with the first unread post when none is asked),
-    marking them read. Six queries whatever the topic's length."""
+    marking them read: the caller commits once the page is rendered (committing sooner would
+    expire every post loaded, and reload them one by one). Six queries whatever the length."""
     conditions = [Post.topic_id == topic.id, visible(user, moderates)]
     total = db.session.scalar(select(func.count()).select_from(Post).where(*conditions)) or 0
     marker = db.session.scalar(select(ReadMarker.last_post_id).where(
@@ -155,16 +156,12 @@ def topic_page(topic: Topic, user: User, moderates: bool, page: int | None) -> T
 def _mark_read(user: User, topic: Topic, newest: int, marker: int | None) -> None:
     """Move the reader's marker to the newest post they were shown (never back)."""
     if marker is None:
-        if not insert_or_ignore(ReadMarker, {"user_id": user.id, "topic_id": topic.id,
-                                             "last_post_id": newest}, ["user_id", "topic_id"]):
-            return
+        insert_or_ignore(ReadMarker, {"user_id": user.id, "topic_id": topic.id,
+                                      "last_post_id": newest}, ["user_id", "topic_id"])
     elif newest > marker:
         db.session.execute(ReadMarker.__table__.update().where(
             ReadMarker.user_id == user.id, ReadMarker.topic_id == topic.id,
             ReadMarker.last_post_id < newest).values(last_post_id=newest))
-    else:
-        return
-    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -203,6 +200,7 @@ class LessonDiscussion:
     """Where a learner discusses a lesson with their cohort, and how many replies await."""
 
     slug: str
+    lesson_id: str
     topic_id: int | None  # the lesson's topic when there is exactly one
     topics: int
     replies: int
@@ -227,5 +225,5 @@ def lesson_discussion(user: User, course_id: str, lesson_id: str) -> LessonDiscu
                exists().where(opening.topic_id == Topic.id, opening.opening,
                               visible(user, False, opening)))
         .group_by(Topic.id)).all()
-    return LessonDiscussion(cohort.slug, found[0][0] if len(found) == 1 else None, len(found),
+    return LessonDiscussion(cohort.slug, lesson_id, found[0][0] if len(found) == 1 else None, len(found),
                             sum(count for _, count in found))

@@ -21,6 +21,7 @@ from lms.discussion import bp, notify, reading, services
 from lms.discussion.forms import EditForm, NotificationsForm, ReplyForm, ReportForm, TopicForm
 from lms.discussion.models import Post, Topic
 from lms.db import utcnow
+from lms.extensions import db
 from lms.forms import choices, render_form
 
 T = TypeVar("T")
@@ -120,10 +121,12 @@ def topic(slug: str, topic_id: int) -> ResponseReturnValue:
     if page is None and post_id is not None:
         page = reading.page_of(found, current_user, moderates, post_id)
     shown = reading.topic_page(found, current_user, moderates, page)
-    return render_form(
+    response = render_form(
         "discussion/topic.html", form, cohort=cohort, topic=found, shown=shown,
         moderates=moderates, titles=lesson_titles(cohort), action_form=ActionForm(),
         editable=services.EDIT_WINDOW, now=utcnow())
+    db.session.commit()  # the read marker, once the page is made (see reading.topic_page)
+    return response
 
 
 def _own_post(slug: str, post_id: int) -> tuple[Cohort, Post]:
