@@ -20,8 +20,8 @@ def test_members_start_topics_and_reply(app: Flask) -> None:
     assert response.status_code == 303
     topic = db.session.scalar(select(Topic))
     assert topic is not None and topic.lesson_id == LESSON
-    page = ben.get(room.url).text
-    assert "Open budgets" in page and "New" in page
+    page = ben.get(room.url).text  # in French
+    assert "Open budgets" in page and "Nouveau" in page
     response = ben.post(f"{room.url}/{topic.id}", data={"body": "We did, in *2024*."})
     assert response.status_code == 303
     page = ana.get(response.headers["Location"]).text
@@ -92,8 +92,8 @@ def test_a_locked_topic_refuses_replies_with_a_message(app: Flask) -> None:
     facilitator = signed_in(app, room.facilitator)
     assert facilitator.post(f"{room.url}/{topic.id}/lock", data={"on": "1"}).status_code == 303
     ben = signed_in(app, room.ben)
-    assert "This topic is locked" in ben.get(f"{room.url}/{topic.id}").text
-    response = ben.post(f"{room.url}/{topic.id}", data={"body": "Late"})
+    assert "Ce sujet est verrouillé" in ben.get(f"{room.url}/{topic.id}").text
+    response = signed_in(app, room.ana).post(f"{room.url}/{topic.id}", data={"body": "Late"})
     assert response.status_code == 400 and "This topic is locked" in response.text
     assert db.session.scalar(select(func.count()).select_from(Post)) == 1
 
@@ -114,7 +114,7 @@ def test_authors_edit_within_30_minutes_and_delete_their_own(app: Flask) -> None
     assert ana.post(f"{room.url}/posts/{post.id}/delete").status_code == 303
     db.session.refresh(post)
     assert post.deleted_at is not None and post.body == ""
-    assert "deleted by its author" in ben.get(f"{room.url}/{topic.id}").text
+    assert "supprimé par son auteur·rice" in ben.get(f"{room.url}/{topic.id}").text
 
 
 def test_search_finds_titles_and_bodies_of_visible_posts(app: Flask) -> None:
