@@ -33,8 +33,18 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import accounts, alumni, certificates, cohorts, courses, insights, jobs, pages, web
-    from lms import discussion
+    from lms import (
+        accounts,
+        alumni,
+        certificates,
+        cohorts,
+        courses,
+        discussion,
+        insights,
+        jobs,
+        pages,
+        web,
+    )
     from lms.cli import lms_cli
 
     web.init_app(app)

@@ -67,7 +67,6 @@ def course(course_id: str) -> ResponseReturnValue:
     """A course: summary, objectives, lessons with the learner's state, where to continue."""
     from lms.certificates import services as certificates  # certificates build on courses
     from lms.cohorts import services as cohorts  # cohorts build on courses
-    from lms.discussion import reading as discussion  # and the discussion on cohorts
 
     course, _ = _load(course_id)
     language = _language()
@@ -140,7 +139,8 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     records (bumped by every answer, reflection or completion; the name, role and menu shown in
     the header and the lesson's due date are part of the key too), then served from memory:
     re-reading a lesson, the commonest request, runs no query beyond loading the user, its due
-    date (and, for a learner, whether they are an alumnus, for the menu) and renders nothing.
+    date, the link to its discussion (and, for a learner, whether they are an alumnus, for the
+    menu) and renders nothing.
     Pages with an error or a one-time message are never cached.
     """
     from lms.cohorts import services as cohorts  # cohorts build on courses

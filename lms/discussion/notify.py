@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms import mail
 from lms.accounts import preferences
@@ -48,7 +48,7 @@ def set_choice(user_id: int, cohort_id: int, choice: str) -> None:
         raise ValueError(choice)
     if not insert_or_ignore(Subscription, {"user_id": user_id, "cohort_id": cohort_id,
                                            "choice": choice}, ["user_id", "cohort_id"]):
-        db.session.execute(Subscription.__table__.update().where(
+        db.session.execute(update(Subscription).where(
             Subscription.user_id == user_id, Subscription.cohort_id == cohort_id)
             .values(choice=choice))
     db.session.commit()
@@ -221,8 +221,8 @@ def _stops(user_id: int, cohort_id: int) -> str | None:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         return None
-    return gettext("You will no longer receive emails about the discussion of %(cohort)s.",
-                   cohort=cohort.name)
+    return str(gettext("You will no longer receive emails about the discussion of %(cohort)s.",
+                       cohort=cohort.name))
 
 
 preferences.SCOPED[KIND] = preferences.ScopedChoice(

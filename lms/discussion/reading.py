@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from lms import paging
@@ -24,7 +24,7 @@ POSTS_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 200
 
 
-def visible(user: User, moderates: bool, post: type[Post] | Post = Post) -> ColumnElement[bool]:
+def visible(user: User, moderates: bool, post: type[Post] = Post) -> ColumnElement[bool]:
     """The posts this reader sees: all for facilitators; others not those hidden, save their own."""
     if moderates:
         return true()
@@ -140,7 +140,7 @@ def topic_page(topic: Topic, user: User, moderates: bool, page: int | None) -> T
         .order_by(Post.id).limit(POSTS_PER_PAGE).offset((page - 1) * POSTS_PER_PAGE)).all()
     reports: dict[int, int] = {}
     if moderates and found:
-        reports = dict(db.session.execute(  # type: ignore[arg-type]
+        reports = dict(db.session.execute(
             select(Report.post_id, func.count()).where(
                 Report.post_id.in_([post.id for post, _ in found]), Report.resolved_at.is_(None))
             .group_by(Report.post_id)).all())
@@ -159,7 +159,7 @@ def _mark_read(user: User, topic: Topic, newest: int, marker: int | None) -> Non
         insert_or_ignore(ReadMarker, {"user_id": user.id, "topic_id": topic.id,
                                       "last_post_id": newest}, ["user_id", "topic_id"])
     elif newest > marker:
-        db.session.execute(ReadMarker.__table__.update().where(
+        db.session.execute(update(ReadMarker).where(
             ReadMarker.user_id == user.id, ReadMarker.topic_id == topic.id,
             ReadMarker.last_post_id < newest).values(last_post_id=newest))
 
@@ -225,5 +225,6 @@ def lesson_discussion(user: User, course_id: str, lesson_id: str) -> LessonDiscu
                exists().where(opening.topic_id == Topic.id, opening.opening,
                               visible(user, False, opening)))
         .group_by(Topic.id)).all()
-    return LessonDiscussion(cohort.slug, lesson_id, found[0][0] if len(found) == 1 else None, len(found),
+    only = found[0][0] if len(found) == 1 else None
+    return LessonDiscussion(cohort.slug, lesson_id, only, len(found),
                             sum(count for _, count in found))

@@ -17,10 +17,10 @@ from lms.cohorts import services as cohorts
 from lms.cohorts.forms import ActionForm
 from lms.cohorts.models import Cohort
 from lms.courses import services as courses
+from lms.db import utcnow
 from lms.discussion import bp, notify, reading, services
 from lms.discussion.forms import EditForm, NotificationsForm, ReplyForm, ReportForm, TopicForm
 from lms.discussion.models import Post, Topic
-from lms.db import utcnow
 from lms.extensions import db
 from lms.forms import choices, render_form
 

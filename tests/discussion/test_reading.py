@@ -13,7 +13,6 @@ from sqlalchemy import event
 from lms.extensions import db
 from tests.discussion.helpers import LESSON, make_room, replies, signed_in, start
 
-
 NEW = '<span class="state state--on-track">'  # "New", in the reader's language
 
 
