@@ -112,8 +112,9 @@ def ensure_may_edit(user: User, post: Post, now: datetime | None = None) -> None
 # --- checking what is written --------------------------------------------------------------------
 
 def clean_title(title: str) -> str:
-    """The title, trimmed, or DiscussionError with the field's message."""
-    title = title.strip()
+    """The title on one line (tabs and line breaks become spaces), or DiscussionError with the
+    field's message."""
+    title = " ".join(title.split())
     if not title:
         raise DiscussionError(gettext("Give the topic a title."), "title")
     if len(title) > text.TITLE_MAX_LENGTH:
