@@ -4,6 +4,7 @@ through `transport`: SMTP when LMS_MAIL_URL is set, otherwise .eml files in inst
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator
@@ -129,11 +130,13 @@ def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) ->
     """A plain-text email from the platform's sender address; `reply_to` (a person's
     address, see `address`) is where an answer goes, when it should reach a person."""
     domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
+    # make_msgid's own random part comes from the `random` module, which a test framework
+    # (Hypothesis) re-seeds: two messages in the same 1/100 s would share an id.
     # One line: a line break (typed in a reminder's subject, or in a name that fills one)
     # would make the header invalid and the send fail.
     return Draft(sender=current_app.config["LMS_MAIL_FROM"], to=to,
                  subject=" ".join(subject.split()), body=body, reply_to=reply_to,
-                 message_id=make_msgid(domain=domain),
+                 message_id=make_msgid(idstring=secrets.token_hex(8), domain=domain),
                  date=formatdate(localtime=False, usegmt=True))
 
 
