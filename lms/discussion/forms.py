@@ -16,24 +16,25 @@ MARKDOWN_HINT = _l("You can use Markdown: *emphasis*, lists and [links](https://
 class TopicForm(FlaskForm):
     title = StringField(_l("Title"))
     lesson_id = SelectField(_l("Lesson (optional)"), validate_choice=False)
-    body = TextAreaField(_l("Your message"), description=MARKDOWN_HINT)
+    body = TextAreaField(_l("Your message"), description=MARKDOWN_HINT, render_kw={"rows": 8})
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField(_l("Your reply"), description=MARKDOWN_HINT)
+    body = TextAreaField(_l("Your reply"), description=MARKDOWN_HINT, render_kw={"rows": 6})
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField(_l("Your message"), description=MARKDOWN_HINT)
+    body = TextAreaField(_l("Your message"), description=MARKDOWN_HINT, render_kw={"rows": 8})
 
 
 class HideForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), description=_l(
+    reason = TextAreaField(_l("Reason"), render_kw={"rows": 3}, description=_l(
         "The author sees this reason beside their post; nobody else sees the post."))
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField(_l("What is wrong with this post?"), description=_l(
+    reason = TextAreaField(_l("What is wrong with this post?"), render_kw={"rows": 3},
+                           description=_l(
         "Only the cohort's facilitators see your report."))
 
 
