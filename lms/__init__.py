@@ -39,6 +39,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
         certificates,
         cohorts,
         courses,
+        discussion,
         insights,
         jobs,
         live,
@@ -56,6 +57,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(alumni.bp)
     app.register_blueprint(insights.bp)
+    app.register_blueprint(discussion.bp)
     app.register_blueprint(jobs.bp)
     app.register_blueprint(live.bp)
     _init_jobs(app)

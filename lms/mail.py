@@ -4,6 +4,7 @@ through `transport`: SMTP when LMS_MAIL_URL is set, otherwise .eml files in inst
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator
@@ -69,6 +70,9 @@ SMTP_POLICY = _SMTPPolicy(linesep="\r\n", header_factory=_HEADERS)
 # other kind (password reset, invitation, certificate notice...) always goes.
 OPTIONAL_KINDS: dict[str, str] = {"reminder": "email_reminders", "digest": "email_digest",
                                   "session": "email_sessions"}
+# Kinds a person stops for one thing at a time (the discussion of one cohort): their tokens
+# name the thing's id too, and its area keeps the choice (lms.accounts.preferences.SCOPED).
+SCOPED_KINDS = frozenset({"discussion"})
 _UNSUBSCRIBE_SALT = "lms-email-unsubscribe"  # apart from the accounts links' salts
 
 
@@ -127,11 +131,13 @@ def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) ->
     """A plain-text email from the platform's sender address; `reply_to` (a person's
     address, see `address`) is where an answer goes, when it should reach a person."""
     domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
+    # make_msgid's own random part comes from the `random` module, which a test framework
+    # (Hypothesis) re-seeds: two messages in the same 1/100 s would share an id.
     # One line: a line break (typed in a reminder's subject, or in a name that fills one)
     # would make the header invalid and the send fail.
     return Draft(sender=current_app.config["LMS_MAIL_FROM"], to=to,
                  subject=" ".join(subject.split()), body=body, reply_to=reply_to,
-                 message_id=make_msgid(domain=domain),
+                 message_id=make_msgid(idstring=secrets.token_hex(8), domain=domain),
                  date=formatdate(localtime=False, usegmt=True))
 
 
@@ -140,7 +146,8 @@ def address(name: str, email: str) -> str:
     return formataddr((" ".join(name.split()), email))
 
 
-def queue(message: Draft, *, kind: str, user_id: int | None = None) -> None:
+def queue(message: Draft, *, kind: str, user_id: int | None = None,
+          scope: int | None = None) -> None:
     """Put a message in the outbox, in the current transaction: it exists once that commits,
     and a worker delivers it (`lms.jobs.outbox`). Its Message-ID is fixed now, so a retry is
     always the same message. A kind the person may switch off carries List-Unsubscribe with
@@ -148,8 +155,9 @@ def queue(message: Draft, *, kind: str, user_id: int | None = None) -> None:
     from lms.jobs import queue as jobs
     from lms.jobs.models import OutboxMessage
 
-    if kind in OPTIONAL_KINDS and user_id is not None:
-        message.headers["List-Unsubscribe"] = f"<{unsubscribe_link(user_id, kind)}>"
+    if user_id is not None and (kind in OPTIONAL_KINDS or
+                                (kind in SCOPED_KINDS and scope is not None)):
+        message.headers["List-Unsubscribe"] = f"<{unsubscribe_link(user_id, kind, scope)}>"
         message.headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
     # The message itself is made by the worker from the draft (lms.jobs.outbox): building
@@ -165,35 +173,45 @@ def _unsubscribe_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_token(user_id: int, kind: str) -> str:
-    """A signed token naming a person (by id, never by address) and a kind they may stop."""
+def unsubscribe_token(user_id: int, kind: str, scope: int | None = None) -> str:
+    """A signed token naming a person (by id, never by address) and a kind they may stop
+    (for a scoped kind, the id of the thing it is about)."""
+    if scope is not None:
+        if kind not in SCOPED_KINDS:
+            raise ValueError(f"{kind!r} emails are not stopped one thing at a time")
+        return _unsubscribe_serializer().dumps([user_id, kind, scope])
     if kind not in OPTIONAL_KINDS:
         raise ValueError(f"{kind!r} emails cannot be switched off")
     return _unsubscribe_serializer().dumps([user_id, kind])
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """The person and kind an unsubscribe token names, or InvalidUnsubscribeToken."""
+def read_unsubscribe_token(token: str) -> tuple[int, str, int | None]:
+    """The person, kind (and scope) an unsubscribe token names, or InvalidUnsubscribeToken."""
     try:
         payload = _unsubscribe_serializer().loads(token)
     except BadSignature as error:
         raise InvalidUnsubscribeToken(token) from error
     match payload:
         case [int() as user_id, str() as kind] if kind in OPTIONAL_KINDS:
-            return user_id, kind
+            return user_id, kind, None
+        case [int() as user_id, str() as kind, int() as scope] if kind in SCOPED_KINDS:
+            return user_id, kind, scope
     raise InvalidUnsubscribeToken(token)
 
 
-def unsubscribe_link(user_id: int, kind: str) -> str:
+def unsubscribe_link(user_id: int, kind: str, scope: int | None = None) -> str:
     """The page that switches this kind of email off for this person (for a body's footer)."""
-    return link("accounts.unsubscribe", token=unsubscribe_token(user_id, kind))
+    return link("accounts.unsubscribe", token=unsubscribe_token(user_id, kind, scope))
 
 
-def with_unsubscribe(body: str, user_id: int, kind: str) -> str:
+def with_unsubscribe(body: str, user_id: int, kind: str, scope: int | None = None) -> str:
     """The body with a last line saying how to stop this kind of email (in the current
     language: call it where the body is written, under the recipient's locale)."""
-    url = unsubscribe_link(user_id, kind)
-    if kind == "digest":
+    url = unsubscribe_link(user_id, kind, scope)
+    if kind == "discussion":
+        stop = gettext("To stop emails about this discussion, open this page: %(link)s",
+                       link=url)
+    elif kind == "digest":
         stop = gettext("To stop this weekly summary, open this page: %(link)s", link=url)
     elif kind == "session":
         stop = gettext("To stop reminders of live sessions, open this page: %(link)s", link=url)

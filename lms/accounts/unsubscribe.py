@@ -34,9 +34,9 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     except mail.InvalidUnsubscribeToken:
         return render_template("accounts/unsubscribe_invalid.html"), 400
     if request.method == "POST":
-        preferences.switch_off(link.user_id, link.kind)
-        return render_template("accounts/unsubscribed.html", stopped=STOPS[link.kind])
-    return render_template("accounts/unsubscribe.html", stops=STOPS[link.kind],
+        preferences.switch_off(link.user_id, link.kind, link.scope)
+        return render_template("accounts/unsubscribed.html", stopped=link.stops or STOPS[link.kind])
+    return render_template("accounts/unsubscribe.html", stops=link.stops or STOPS[link.kind],
                            already_off=link.already_off, token=token)
 
 

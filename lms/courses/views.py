@@ -139,10 +139,12 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     records (bumped by every answer, reflection or completion; the name, role and menu shown in
     the header and the lesson's due date are part of the key too), then served from memory:
     re-reading a lesson, the commonest request, runs no query beyond loading the user, its due
-    date (and, for a learner, whether they are an alumnus, for the menu) and renders nothing.
+    date, the link to its discussion (and, for a learner, whether they are an alumnus, for the
+    menu) and renders nothing.
     Pages with an error or a one-time message are never cached.
     """
     from lms.cohorts import services as cohorts  # cohorts build on courses
+    from lms.discussion import reading as discussion  # and the discussion on cohorts
 
     language = _language()
     csrf = generate_csrf()
@@ -152,12 +154,14 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
     # words ("in 3 days") change every day, so both are part of the key (one small query).
     due_on = cohorts.due_dates_for(current_user.id, course.course_id).get(lesson.lesson_id)
     deadline = Deadline(due_on, cohorts.today()) if due_on is not None else None
+    # Others' replies change the count: part of the key too (two small queries).
+    discussed = discussion.lesson_discussion(current_user, course.course_id, lesson.lesson_id)
 
     def key() -> tuple[object, ...]:
         return (services.catalogue().version, course.course_id, lesson.lesson_id, language,
                 request.full_path, session.get("csrf_token"), current_user.id,
                 current_user.records_version, current_user.name, current_user.role,
-                may_open_alumni(), deadline)
+                may_open_alumni(), deadline, discussed)
 
     if cacheable:
         with _cache_lock:
@@ -176,7 +180,7 @@ def _lesson_page(course: Course, lesson: Lesson, *, errors: dict[str, str] | Non
         fallback=fallback, language=language, progress=progress, state=state,
         neighbours=neighbours, errors=errors or {}, csrf=csrf, deadline=deadline))
     page = render_template("courses/lesson.html", course=course, language=language,
-                           version=version, body=body)
+                           version=version, body=body, discussed=discussed)
     if cacheable:
         # Opening the lesson may have recorded a first visit: file under the current version.
         with _cache_lock:

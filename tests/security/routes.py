@@ -39,6 +39,7 @@ from tests.certificates.helpers import COURSE, complete
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
 from tests.security.live_cases import add_live_sessions
+from tests.security.discussion_cases import add_discussion
 
 ROLES = ("anonymous", "learner", "alumnus", "facilitator", "admin")
 _ROLE_RANK = {"anonymous": 0, "learner": 1, "alumnus": 1, "facilitator": 2, "admin": 3}
@@ -86,6 +87,7 @@ def build_world() -> World:
     unconfirmed = make_user(confirmed=False, name="Uma Unconfirmed")
     forgetful = make_user(name="Fred Forgetful")  # asked for a password reset link
     victim = make_user(name="Victor Victim")
+    add_discussion(learner, facilitator, cohort)
     db.session.commit()
     world = World(
         users={"learner": learner.id, "alumnus": alumnus.id, "facilitator": facilitator.id,

@@ -37,6 +37,7 @@ from tests.alumni.helpers import make_graduate
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.factories import make_user, sign_in_id, tampered
 from tests.security.live_cases import live_attempts
+from tests.security.discussion_cases import DISCUSSION_SECRETS, add_discussion, discussion_cases
 
 # Routes with no wrong object for a user of their role, and why.
 NO_WRONG_OBJECT = {
@@ -57,7 +58,8 @@ NO_WRONG_OBJECT = {
 SECRETS = {"Secret reflection of Ana": {"ana"}, "Shared reflection of Ana": {"ana", "fac_a"},
            "Private note about Ana": {"fac_a", "admin"}, "1789": {"ana"},
            "Private words for Lia": {"lia", "leo"}, "Hana Hidden": {"hana", "admin"},
-           "Hidden headline": {"hana"}, "Private outcome of Lia": {"lia", "fac_a", "admin"}}
+           "Hidden headline": {"hana"}, "Private outcome of Lia": {"lia", "fac_a", "admin"},
+           **DISCUSSION_SECRETS}
 
 
 @dataclass
@@ -107,6 +109,7 @@ def world(app: Flask) -> World:
         country="SN", evidence=[], visibility=PROGRAMME_ONLY))
     invitations.invite(cohort_a, email=users["leo"].email, name="Leo", inviter=users["fac_a"],
                        locale="en")
+    add_discussion(users["ana"], users["fac_a"], cohort_a)
     db.session.commit()
     invitation_id = db.session.scalar(select(CohortInvitation.id))
     return World(users, message.id, story.id, certificate,
@@ -174,8 +177,10 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
             ("cohorts.signoff", "learners/{}/signoff", ["POST"]),
             ("cohorts.remove_member", "members/{}/remove", ["POST"]),
         ]}
+    discussion = {endpoint: [Attempt(*case) for case in cases]
+                  for endpoint, cases in discussion_cases().items()}
     return {
-        **facilitated, **in_cohort, **live_attempts(Attempt),
+        **facilitated, **in_cohort, **live_attempts(Attempt), **discussion,
         "cohorts.show": [Attempt("ben", "GET", "/cohorts/a/", "ana"),
                          Attempt("fac_b", "GET", "/cohorts/a/", "fac_a")],
         # Leo is invited to cohort a, Ben is not: Ben can neither join through Leo's invitation
