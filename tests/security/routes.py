@@ -38,8 +38,8 @@ from tests.alumni.helpers import make_graduate
 from tests.certificates.helpers import COURSE, complete
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
-from tests.security.live_cases import add_live_sessions
 from tests.security.discussion_cases import add_discussion
+from tests.security.live_cases import add_live_sessions
 
 ROLES = ("anonymous", "learner", "alumnus", "facilitator", "admin")
 _ROLE_RANK = {"anonymous": 0, "learner": 1, "alumnus": 1, "facilitator": 2, "admin": 3}

@@ -36,8 +36,8 @@ from lms.extensions import db
 from tests.alumni.helpers import make_graduate
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.factories import make_user, sign_in_id, tampered
-from tests.security.live_cases import live_attempts
 from tests.security.discussion_cases import DISCUSSION_SECRETS, add_discussion, discussion_cases
+from tests.security.live_cases import live_attempts
 
 # Routes with no wrong object for a user of their role, and why.
 NO_WRONG_OBJECT = {
