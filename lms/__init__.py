@@ -33,7 +33,18 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import accounts, alumni, certificates, cohorts, courses, insights, jobs, pages, web
+    from lms import (
+        accounts,
+        alumni,
+        capstone,
+        certificates,
+        cohorts,
+        courses,
+        insights,
+        jobs,
+        pages,
+        web,
+    )
     from lms.cli import lms_cli
 
     web.init_app(app)
@@ -46,6 +57,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(alumni.bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(capstone.bp)
     _init_jobs(app)
     app.cli.add_command(lms_cli)
     return app
