@@ -110,3 +110,11 @@ def summary(lines: list[CohortLine]) -> dict[str, int]:
     counts["reviews_done"] = sum(line.status.reviews_done for line in lines)
     counts["overdue"] = sum(line.status.overdue for line in lines)
     return counts
+
+
+def for_dashboard(cohort_id: int, course_id: str) -> dict[int, CapstoneStatus] | None:
+    """Members' capstone statuses for the progress dashboard; None when the course has none."""
+    from lms.courses import services as courses
+
+    course = courses.get_course(course_id)
+    return statuses(cohort_id, course_id) if course.capstone is not None else None
