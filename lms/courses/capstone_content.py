@@ -7,8 +7,8 @@ check-content's errors) and read into a `CapstoneSpec` the capstone area works f
       title: {en: ..., fr: ...}
       intro: {en: Markdown, fr: Markdown}
       fields:                      # the template the learner fills in; the first field names
-        - id: title                # the project (one line), the second summarises it on the
-          label: {en: ..., fr: ...}  # alumni profile
+        - id: title                # the project (one line); "commitment" (or the second field)
+          label: {en: ..., fr: ...}  # summarises it on the alumni profile
           help: {en: ..., fr: ...}
           max_length: 160
       rubric:
