@@ -26,15 +26,13 @@ from lms.database import insert_or_ignore
 from lms.db import utcnow
 from lms.extensions import db
 
-
-def _counting() -> tuple[object, ...]:
-    """Assignments that count towards a capstone's reviewers: done, or still open."""
-    return (PeerAssignment.replaced_at.is_(None),)
+# Assignments that count towards a capstone's reviewers: done, or still open (not handed on).
+COUNTING = PeerAssignment.replaced_at.is_(None)
 
 
 def _reviewer_count(capstone_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(PeerAssignment).where(
-        PeerAssignment.capstone_id == capstone_id, *_counting())) or 0
+        PeerAssignment.capstone_id == capstone_id, COUNTING)) or 0
 
 
 def _candidates(capstone: Capstone) -> list[int]:
@@ -101,7 +99,7 @@ def pick_up_waiting(reviewer_id: int, own: Capstone, spec: CapstoneSpec) -> int:
     """A learner who has just submitted reviews capstones still short of reviewers (oldest
     first, up to as many as the course asks of each reviewer), so early submitters get theirs."""
     counted = select(PeerAssignment.capstone_id, func.count().label("reviewers")).where(
-        *_counting()).group_by(PeerAssignment.capstone_id).subquery()
+        COUNTING).group_by(PeerAssignment.capstone_id).subquery()
     mine = select(PeerAssignment.capstone_id).where(PeerAssignment.reviewer_id == reviewer_id)
     waiting = list(db.session.scalars(
         select(Capstone).outerjoin(counted, counted.c.capstone_id == Capstone.id)

@@ -68,7 +68,7 @@ def scoring_form(spec: CapstoneSpec, language: str, *, facilitator: bool) -> _Ba
             _l("Comment on “%(criterion)s”", criterion=spec.label(criterion.labels, language)),
             filters=[_text], render_kw={"rows": 3}))
     if facilitator:
-        ScoringForm.decision = RadioField(  # type: ignore[attr-defined]
+        ScoringForm.decision = RadioField(
             _l("Your decision"), validate_choice=False,
             choices=choices([(APPROVE, _l("Approve the project")),
                              (ASK_CHANGES, _l("Ask for changes"))]))

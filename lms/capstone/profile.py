@@ -11,7 +11,6 @@ from lms.capstone.models import APPROVED, Capstone, CapstoneVersion
 from lms.courses import services as courses
 from lms.extensions import db
 
-
 SUMMARY_FIELD = "commitment"
 
 

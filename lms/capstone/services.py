@@ -66,16 +66,16 @@ class FieldErrors(CapstoneError):
 def text_problem(text: str, max_length: int) -> str | None:
     """Why a typed text cannot be kept (too long, control characters, unsafe links), or None."""
     if len(text) > max_length:
-        return gettext("Keep this under %(num)s characters (it has %(count)s).",
-                       num=f"{max_length:,}", count=f"{len(text):,}")
+        return str(gettext("Keep this under %(num)s characters (it has %(count)s).",
+                           num=f"{max_length:,}", count=f"{len(text):,}"))
     if _CONTROL.search(text):
-        return gettext("Remove the invisible control characters from this text.")
+        return str(gettext("Remove the invisible control characters from this text."))
     if any(scheme.lower() not in SAFE_SCHEMES for scheme in _LINK_SCHEMES.findall(text)):
-        return gettext("Links must start with https://, http:// or mailto:.")
+        return str(gettext("Links must start with https://, http:// or mailto:."))
     return None
 
 
-# --- who may see what (one function per rule) -----------------------------------------------------
+# --- who may see what (one function per rule) -----------------------------------------------
 
 def spec_of(course_id: str) -> tuple[Course, CapstoneSpec]:
     """The course and its capstone; NotFound if either is missing."""
@@ -140,7 +140,7 @@ def set_anonymous(cohort: Cohort, anonymous: bool) -> None:
     db.session.commit()
 
 
-# --- drafting and submitting ------------------------------------------------------------------------
+# --- drafting and submitting ------------------------------------------------------------------
 
 def check_fields(spec: CapstoneSpec, values: dict[str, str], *, complete: bool) -> dict[str, str]:
     """The template's fields, stripped; FieldErrors names each refused one."""
@@ -229,7 +229,7 @@ def set_show_on_profile(user: User, course_id: str, show: bool) -> None:
     db.session.commit()
 
 
-# --- reading ----------------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------------
 
 def versions_of(capstone: Capstone) -> list[CapstoneVersion]:
     """Every submitted version, the latest first."""
@@ -296,7 +296,7 @@ def review_by(version_id: int, reviewer_id: int) -> CapstoneReview | None:
         CapstoneReview.version_id == version_id, CapstoneReview.reviewer_id == reviewer_id))
 
 
-# --- reviewing --------------------------------------------------------------------------------------
+# --- reviewing --------------------------------------------------------------------------------
 
 @dataclass
 class Scoring:

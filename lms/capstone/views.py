@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from lms.access import FACILITATOR, SIGNED_IN, requires
+from lms.alumni.text import render_bio
 from lms.capstone import bp, overview, services
 from lms.capstone.forms import (
     AnonymityForm,
@@ -23,7 +24,6 @@ from lms.capstone.forms import (
 from lms.capstone.models import APPROVED, CHANGES_REQUESTED, DRAFT
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
-from lms.alumni.text import render_bio
 from lms.forms import render_form
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def _scoring(form: object, spec: object) -> services.Scoring:
         overall=fields["overall"].data or "")
 
 
-# --- the learner ----------------------------------------------------------------------------------
+# --- the learner ----------------------------------------------------------------------------
 
 @bp.route("/courses/<course_id>/capstone", methods=["GET", "POST"])
 @requires(SIGNED_IN)
@@ -113,7 +113,7 @@ def show_on_profile(course_id: str) -> ResponseReturnValue:
     return redirect(url_for("capstone.mine", course_id=course_id), code=303)
 
 
-# --- peer reviewers -------------------------------------------------------------------------------
+# --- peer reviewers -------------------------------------------------------------------------
 
 @bp.route("/courses/<course_id>/capstone/reviews")
 @requires(SIGNED_IN)
@@ -150,7 +150,7 @@ def review(course_id: str, assignment_id: int) -> ResponseReturnValue:
                        language=language(), assigned=assigned, version=version, done=done)
 
 
-# --- facilitators ---------------------------------------------------------------------------------
+# --- facilitators ---------------------------------------------------------------------------
 
 def _cohort(slug: str) -> Cohort:
     cohort = guarded(lambda: cohorts.get_cohort(slug))
@@ -195,7 +195,7 @@ def cohort_capstone(slug: str, capstone_id: int) -> ResponseReturnValue:
     capstone = guarded(lambda: services.ensure_in_cohort(cohort, capstone_id))
     form = scoring_form(spec, language(), facilitator=True)
     if request.method == "POST" and form.validate_on_submit():
-        decision = str(form.decision.data or "")  # type: ignore[attr-defined]
+        decision = str(form.decision.data or "")
         try:
             services.decide(current_user, cohort, capstone, _scoring(form, spec), decision)
         except services.FieldErrors as error:

@@ -113,7 +113,7 @@ class CapstoneSpec:
         return tuple(item.criterion_id for item in self.rubric)
 
 
-# --- checking --------------------------------------------------------------------------------------
+# --- checking --------------------------------------------------------------------------------
 
 class _Checker:
     def __init__(self, languages: list[str], line: int, report: Reporter) -> None:
