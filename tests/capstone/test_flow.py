@@ -69,7 +69,7 @@ def test_draft_submit_review_changes_resubmit_approve(
     assert db.session.scalar(select(PeerAssignment.id).where(
         PeerAssignment.reviewer_id == author.id)) is not None
     mails = outbox()
-    assert any("Petra Peer" in message and "Un projet d'engagement" in message
+    assert any("Bonjour Petra Peer" in message and "Un projet d'engagement" in message
                for message in mails), mails
 
     for peer in peers:
