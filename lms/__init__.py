@@ -36,6 +36,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from lms import (
         accounts,
         alumni,
+        capstone,
         certificates,
         cohorts,
         courses,
@@ -60,6 +61,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(discussion.bp)
     app.register_blueprint(jobs.bp)
     app.register_blueprint(live.bp)
+    app.register_blueprint(capstone.bp)
     _init_jobs(app)
     app.cli.add_command(lms_cli)
     return app

@@ -25,6 +25,7 @@ from lms.access import SIGNED_IN, requires
 from lms.alumni import bp, directory, outcomes, search, services
 from lms.alumni.forms import DeleteProfileForm, MessageForm, ProfileForm
 from lms.alumni.text import render_bio
+from lms.capstone.profile import shown_reforms
 from lms.cohorts import services as cohorts
 from lms.cohorts.focus import REGIONS, THEMES
 from lms.cohorts.models import Cohort
@@ -131,6 +132,7 @@ def render_profile(person: services.PublicProfile, form: MessageForm,
         "alumni/profile.html", person=person, form=form, problem=problem,
         bio=render_bio(person.bio), own=person.user_id == current_user.id,
         stories=outcomes.shown_stories(person.user_id),
+        reforms=shown_reforms(person.user_id), markdown=render_bio,
         sent_today=services.messages_sent_today(current_user.id),
         limit=services.MESSAGES_PER_DAY, theme_label=lambda code: str(THEMES.get(code, code)),
         language_name=spoken_language_name), status

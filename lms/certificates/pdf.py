@@ -58,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
         "verify_at": "Verify at",
         "verification_code": "Verification code",
         "qr_title": "QR code: open the verification page",
+        "capstone": "Reform project approved",
     },
     "fr": {
         "title": "Certificat de réussite",
@@ -69,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "verify_at": "Vérifier sur",
         "verification_code": "Code de vérification",
         "qr_title": "Code QR : ouvrir la page de vérification",
+        "capstone": "Projet de réforme approuvé",
     },
 }
 
@@ -96,6 +98,7 @@ class CertificateView:
     verify_url: str
     signatories: tuple[tuple[str, str], ...]
     issuer_name: str
+    capstone: str | None = None  # the approved reform project the course required
 
 
 def labels_for(language: str) -> dict[str, str]:

@@ -67,11 +67,13 @@ class Eligibility:
     cohort: Cohort | None  # the cohort the certificate will name
     # Live sessions (lms.live.attendance): a cohort's minimum attendance not reached yet.
     attendance_missing: Shortfall | None = None
+    # The course asks for an approved reform project (lms.capstone) and there is none yet.
+    capstone_missing: bool = False
 
     @property
     def eligible(self) -> bool:
         return not (self.lessons_remaining or self.checks_remaining or self.signoff_missing_in
-                    or self.attendance_missing)
+                    or self.attendance_missing or self.capstone_missing)
 
     def _missing(self, signoff: str) -> str:
         parts = []
@@ -84,6 +86,8 @@ class Eligibility:
             parts.append(signoff)
         if self.attendance_missing:
             parts.append(self.attendance_missing.explain())
+        if self.capstone_missing:
+            parts.append(gettext("an approved reform project"))
         if len(parts) < 2:
             return "".join(parts)
         return ", ".join(parts[:-1]) + " " + gettext("and") + " " + parts[-1]
@@ -130,6 +134,7 @@ def eligibilities(user_ids: list[int], course: Course) -> dict[int, Eligibility]
         memberships[user_id].append((cohort, signed_off_at))
     lesson_ids = {lesson.lesson_id for lesson in course.lessons}
     attendance_missing = attendance.shortfalls(user_ids, course.course_id)
+    approved = _approved_capstones(user_ids, course)
     result = {}
     for user_id in user_ids:
         # Checks of lessons still to do are counted with those lessons, not twice.
@@ -142,8 +147,18 @@ def eligibilities(user_ids: list[int], course: Course) -> dict[int, Eligibility]
             signoff_missing_in=next((cohort.name for cohort, signed in cohorts
                                      if cohort.requires_signoff and signed is None), None),
             cohort=cohorts[0][0] if cohorts else None,
-            attendance_missing=attendance_missing.get(user_id))
+            attendance_missing=attendance_missing.get(user_id),
+            capstone_missing=approved is not None and user_id not in approved)
     return result
+
+
+def _approved_capstones(user_ids: list[int], course: Course) -> set[int] | None:
+    """Who holds an approved reform project, when the course requires one (None if not)."""
+    if course.capstone is None or not course.capstone.required_for_certificate:
+        return None
+    from lms.capstone.services import approved_among  # the capstone area builds on this one
+
+    return approved_among(user_ids, course.course_id)
 
 
 # --- keys and identity ---------------------------------------------------------------------------
@@ -201,6 +216,10 @@ def _credential(certificate: Certificate, course: Course, email: str) -> str:
     language = certificate.language
     with force_locale(language):
         criteria = gettext("Every lesson completed and every knowledge check answered correctly.")
+        if course.capstone is not None and course.capstone.required_for_certificate:
+            criteria += " " + gettext("A reform project (“%(project)s”) reviewed by peers and "
+                                      "approved by a facilitator.",
+                                      project=course.capstone.title(language))
     unsigned = credentials.open_badge_credential(
         credential_id=certificate.credential_id, issuer=issuer(),
         valid_from=_iso(certificate.issued_at),
@@ -396,7 +415,9 @@ def certificate_view(certificate: Certificate) -> CertificateView:
         verify_url=f"{base_url()}/verify/{codes.display(certificate.code)}",
         signatories=tuple((name, titles.get(language) or next(iter(titles.values()), ""))
                           for name, titles in rule.signatories),
-        issuer_name=current_app.config["LMS_ISSUER_NAME"])
+        issuer_name=current_app.config["LMS_ISSUER_NAME"],
+        capstone=course.capstone.title(language)
+        if course.capstone is not None and course.capstone.required_for_certificate else None)
 
 
 def render(certificate: Certificate) -> bytes:

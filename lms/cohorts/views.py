@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -147,7 +147,8 @@ def progress(slug: str) -> ResponseReturnValue:
     return render_template("cohorts/progress.html", cohort=cohort, board=board, rows=rows,
                            state=state, country=country, sort=sort, states=state_labels(),
                            focus_label=focus_label,
-                           attendance=live_attendance.tallies_in(cohort))
+                           attendance=live_attendance.tallies_in(cohort),
+                           capstones=_capstones(cohort))
 
 
 def _safe_cell(value: object) -> str:
@@ -164,6 +165,7 @@ def progress_csv(slug: str) -> ResponseReturnValue:
     cohort = cohort_for_facilitator(slug)
     board = build_dashboard(cohort)
     labels = state_labels()
+    projects = _capstones(cohort)
     cell_labels = {dashboard.CELL_DONE: gettext("done"), dashboard.CELL_STARTED: gettext("started"),
                    dashboard.CELL_OVERDUE: gettext("overdue"),
                    dashboard.CELL_TODO: gettext("not started")}
@@ -175,7 +177,8 @@ def progress_csv(slug: str) -> ResponseReturnValue:
                      gettext("Lessons"), gettext("Knowledge checks passed"),
                      gettext("Knowledge checks"), gettext("Attempts"), gettext("Last activity"),
                      gettext("Signed off"), gettext("Attendance")]
-                    + [column.title for column in board.lessons])
+                    + [column.title for column in board.lessons]
+                    + (_capstone_headers() if projects is not None else []))
     attendance = live_attendance.tallies_in(cohort)
     for row in dashboard.select_rows(board, sort="name"):
         writer.writerow([_safe_cell(value) for value in [
@@ -184,9 +187,30 @@ def progress_csv(slug: str) -> ResponseReturnValue:
             row.last_activity.date().isoformat() if row.last_activity else "",
             gettext("yes") if row.signed_off else gettext("no"),
             str(attendance[row.user_id]) if row.user_id in attendance else "",
-            *[cell_labels[cell] for cell in row.cells]]])
+            *[cell_labels[cell] for cell in row.cells],
+            *(_capstone_cells(projects, row.user_id) if projects is not None else [])]])
     filename = f"{cohort.slug}-progress-{services.today().isoformat()}.csv"
     return csv_download(output.getvalue(), filename)
+
+
+def _capstones(cohort: Cohort) -> dict[int, Any] | None:
+    """Members' reform projects (one query), when the course asks for one."""
+    # Imported here: the capstone area's pages build on the cohorts' ones.
+    from lms.capstone import overview
+
+    return overview.for_dashboard(cohort.id, cohort.course_id)
+
+
+def _capstone_headers() -> list[str]:
+    return [gettext("Reform project"), gettext("Peer reviews done"),
+            gettext("Peer reviews assigned"), gettext("Peer reviews overdue")]
+
+
+def _capstone_cells(projects: dict[int, Any], learner_id: int) -> list[object]:
+    from lms.capstone import overview
+
+    status = projects.get(learner_id, overview.NONE)
+    return [status.label, status.reviews_done, status.reviews_assigned, status.overdue]
 
 
 @bp.route("/<slug>/learners/<int:learner_id>", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from lms.courses.assessment import FILE_NAME as ASSESSMENT_FILE
 from lms.courses.assessment import SelfAssessment, load_self_assessment
+from lms.courses.capstone_content import CapstoneSpec, check_capstone, read_capstone
 from lms.courses.markup import (
     ID_PATTERN,
     NEEDS_ID,
@@ -37,7 +38,8 @@ from lms.courses.markup import (
 from lms.courses.models import PRIVATE, VISIBILITIES
 
 COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
-               "licence", "pass_mark", "lessons", "certificate", "reflections", "quizzes")
+               "licence", "pass_mark", "lessons", "certificate", "reflections", "quizzes",
+               "capstone")
 CERTIFICATE_KEYS = ("programme", "signatories", "valid_years", "alumni")
 REFLECTIONS_KEYS = ("default_visibility",)
 QUIZZES_KEYS = ("explanation_after_wrong",)
@@ -168,6 +170,8 @@ class Course:
     # Wrong answers to a check after which its explanation is shown (None: only once answered
     # correctly); the explanation usually gives the answer away.
     explanation_after_wrong: int | None = EXPLANATION_AFTER_WRONG
+    # The reform project the course asks for (lms.capstone), if it declares one.
+    capstone: CapstoneSpec | None = None
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles[self.default_language]
@@ -326,6 +330,8 @@ class _CourseLoader:
             reflection_default=(settings.get("reflections") or {}).get("default_visibility",
                                                                        PRIVATE),
             explanation_after_wrong=_explanation_after_wrong(settings.get("quizzes") or {}),
+            capstone=read_capstone(settings["capstone"], default) if "capstone" in settings
+            else None,
         )
 
     def _error_count(self) -> int:
@@ -382,6 +388,8 @@ class _CourseLoader:
             ok = _check_reflections(settings["reflections"], lines["reflections"], report) and ok
         if "quizzes" in settings:
             ok = _check_quizzes(settings["quizzes"], lines["quizzes"], report) and ok
+        if "capstone" in settings:
+            ok = check_capstone(settings["capstone"], languages, lines["capstone"], report) and ok
         seen: set[str] = set()
         for position, lesson_id in enumerate(lessons):
             if lesson_id in seen:

@@ -1,7 +1,7 @@
 """The cohort's discussion: topics, posts, reports, read markers and email choices
 
 Revision ID: c15b00000001
-Revises: c14a00000001
+Revises: c15a00000001
 Create Date: 2026-12-03 09:05:51.272779+00:00
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = 'c15b00000001'
-down_revision = 'c14a00000001'
+down_revision = 'c15a00000001'
 branch_labels = None
 depends_on = None
 

@@ -19,8 +19,24 @@ def answer_checks(user: User, lesson: Lesson) -> None:
 
 
 def complete(user: User, lessons: int | None = None) -> None:
-    """Go through the first `lessons` lessons (all by default): checks, then done."""
+    """Go through the first `lessons` lessons (all by default): checks, then done. Going
+    through all of them meets every condition: the course's reform project is approved too."""
     course = courses.get_course(COURSE)
+    if lessons is None:
+        approve_capstone(user)
     for lesson in course.lessons[:lessons]:
         answer_checks(user, lesson)
         courses.mark_done(user.id, course, lesson)
+
+
+def approve_capstone(user: User) -> None:
+    """The learner's reform project, approved (as if peers and a facilitator had reviewed it)."""
+    from lms.capstone.models import APPROVED, Capstone
+    from lms.db import utcnow
+    from lms.extensions import db
+
+    if db.session.query(Capstone).filter_by(user_id=user.id, course_id=COURSE).count():
+        return
+    db.session.add(Capstone(user_id=user.id, course_id=COURSE, state=APPROVED,
+                            draft={"title": "An approved reform"}, approved_at=utcnow()))
+    db.session.commit()

@@ -47,7 +47,7 @@ def test_each_missing_condition_is_explained(app) -> None:
     assert not rule.eligible and rule.lessons_remaining == 7
     complete(learner, 5)
     assert services.eligibility(learner.id, course).explain() == \
-        "2 lessons remain before your certificate."
+        "2 lessons and an approved reform project remain before your certificate."
     # A lesson marked done without its checks (say, a check added to the content later).
     db.session.add(LessonProgress(user_id=learner.id, course_id=COURSE,
                                   lesson_id=course.lessons[5].lesson_id,
@@ -63,8 +63,8 @@ def test_a_cohort_that_requires_it_waits_for_the_sign_off(app) -> None:
     cohort = make_cohort(facilitators=[facilitator], members=[learner], requires_signoff=True)
     complete(learner, 5)
     rule = services.eligibility(learner.id, courses.get_course(COURSE))
-    assert rule.explain() == ("2 lessons and your facilitator's sign-off remain before your "
-                              "certificate.")
+    assert rule.explain() == ("2 lessons, your facilitator's sign-off and an approved reform "
+                              "project remain before your certificate.")
     complete(learner)
     assert certificates_of(learner) == []
     cohorts.sign_off(cohort, learner.id, facilitator, True)
@@ -92,7 +92,8 @@ def test_facilitator_reviews_then_issues_for_a_cohort(client: FlaskClient, login
     page = client.get("/cohorts/wb/certificates").text
     assert "Done Learner" in page
     assert "Still needed: your sign-off of their participation." in page
-    assert "Still needed: 4 lessons and your sign-off of their participation." in page
+    assert "Still needed: 4 lessons, your sign-off of their participation and an approved " \
+        "reform project." in page
     cohort = cohorts.get_cohort("wb")
     cohorts.sign_off(cohort, done.id, facilitator, True)  # issues at once
     assert len(certificates_of(done)) == 1
@@ -242,7 +243,7 @@ def test_verification_is_rate_limited(client: FlaskClient) -> None:
 def test_the_course_page_says_what_remains(client: FlaskClient, login_as) -> None:
     learner = login_as()
     complete(learner, 5)
-    assert "2 lessons remain before your certificate." in client.get(
+    assert "2 lessons and an approved reform project remain before your certificate." in client.get(
         f"/courses/{COURSE}/").text
     complete(learner)
     assert "You earned the certificate of this course." in client.get(f"/courses/{COURSE}/").text

@@ -35,6 +35,7 @@ from lms.courses import services as courses
 from lms.db import utcnow
 from lms.extensions import db
 from tests.alumni.helpers import make_graduate
+from tests.capstone.world import CapstoneObjects, add_capstones
 from tests.certificates.helpers import COURSE, complete
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
@@ -61,6 +62,7 @@ class World:
     victim: int  # an account whose role admins may change
     message: int
     tokens: dict[str, str] = field(default_factory=dict)  # endpoint -> its link's token
+    capstones: CapstoneObjects | None = None  # the learner's reform project and a peer's
 
 
 def build_world() -> World:
@@ -89,6 +91,7 @@ def build_world() -> World:
     victim = make_user(name="Victor Victim")
     add_discussion(learner, facilitator, cohort)
     db.session.commit()
+    capstones = add_capstones(cohort, facilitator, author=learner, changes_asked=True)
     world = World(
         users={"learner": learner.id, "alumnus": alumnus.id, "facilitator": facilitator.id,
                "admin": admin.id},
@@ -96,7 +99,8 @@ def build_world() -> World:
         message=message.id,
         tokens={"accounts.accept_invitation": accounts.make_token(invited, "invite"),
                 "accounts.reset_password": accounts.make_token(forgetful, "reset"),
-                "accounts.confirm_email": accounts.make_token(unconfirmed, "confirm")})
+                "accounts.confirm_email": accounts.make_token(unconfirmed, "confirm")},
+        capstones=capstones)
     add_live_sessions(world.open_cohort, world.users["learner"], world.tokens)
     return world
 
@@ -211,6 +215,7 @@ def real_values(world: World, rule: Rule,
         "course_id": [COURSE],
         "lesson_id": [lesson.lesson_id for lesson in courses.get_course(COURSE).lessons],
         "filename": ["style.css"] if endpoint == "static" else ["missing.png"],
+        **_capstone_values(world),
     }
     candidates: list[dict[str, str]] = [{}]
     for name in sorted(rule.arguments):
@@ -218,6 +223,16 @@ def real_values(world: World, rule: Rule,
         candidates = [{**candidate, name: option} for candidate in candidates
                       for option in options]
     return candidates
+
+
+def _capstone_values(world: World) -> dict[str, list[str]]:
+    """The learner's assignment to review a peer's project (and the peer's, not theirs); the
+    peer's and the learner's projects, for the facilitators' pages."""
+    objects = world.capstones
+    if objects is None:
+        return {}
+    return {"assignment_id": [str(objects.author_assignment), str(objects.peer_assignment)],
+            "capstone_id": [str(objects.peer_capstone), str(objects.author_capstone)]}
 
 
 def converter_kind(rule: Rule, name: str) -> str:

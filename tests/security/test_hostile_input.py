@@ -394,7 +394,8 @@ def read_everything(client: FlaskClient, catalogue: FormCatalogue, world: World,
 # the hostile values never reach the database, and the later pages prove nothing.
 STORING = ("POST accounts.account", "POST alumni.me", "POST alumni.send_message",
            "POST cohorts.learner", "POST courses.reflect", "POST cohorts.remind",
-           "POST cohorts.create", "POST cohorts.members", "POST discussion.topic")
+           "POST cohorts.create", "POST cohorts.members", "POST discussion.topic",
+           "POST capstone.mine")
 
 
 def test_hostile_requests_never_answer_5xx_nor_break_later_pages(app: Flask) -> None:

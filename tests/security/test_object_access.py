@@ -34,6 +34,7 @@ from lms.courses import services as courses
 from lms.courses.models import FACILITATORS, LessonProgress, QuizAttempt, Reflection
 from lms.extensions import db
 from tests.alumni.helpers import make_graduate
+from tests.capstone import world as capstone_world
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.factories import make_user, sign_in_id, tampered
 from tests.security.discussion_cases import DISCUSSION_SECRETS, add_discussion, discussion_cases
@@ -51,6 +52,7 @@ NO_WRONG_OBJECT = {
     "jobs.discard_mail": "admins manage all background work",
     "jobs.retry_job": "admins manage all background work",
     "jobs.discard_job": "admins manage all background work",
+    "capstone.mine": "one's own project: the address names a course, never a person",
 }
 # What only some may read, and who they are.
 # Ana keeps one reflection private and shares the other with her cohort's facilitators
@@ -59,7 +61,8 @@ SECRETS = {"Secret reflection of Ana": {"ana"}, "Shared reflection of Ana": {"an
            "Private note about Ana": {"fac_a", "admin"}, "1789": {"ana"},
            "Private words for Lia": {"lia", "leo"}, "Hana Hidden": {"hana", "admin"},
            "Hidden headline": {"hana"}, "Private outcome of Lia": {"lia", "fac_a", "admin"},
-           **DISCUSSION_SECRETS}
+           **DISCUSSION_SECRETS,
+           capstone_world.SECRET: {"cap", "pam", "fac_a", "admin"}}
 
 
 @dataclass
@@ -70,6 +73,7 @@ class World:
     certificate: dict[str, str]  # holder -> displayed code
     join_codes: dict[str, str]  # "current", "replaced", "closed"
     invitation_id: int  # Leo's pending invitation to cohort a
+    capstones: capstone_world.CapstoneObjects | None = None  # Cap and Pam, in cohort a
 
 
 @pytest.fixture
@@ -112,9 +116,11 @@ def world(app: Flask) -> World:
     add_discussion(users["ana"], users["fac_a"], cohort_a)
     db.session.commit()
     invitation_id = db.session.scalar(select(CohortInvitation.id))
+    capstones = capstone_world.add_capstones(cohort_a)
+    users.update({"cap": capstones.author, "pam": capstones.peer})
     return World(users, message.id, story.id, certificate,
                  {"current": current, "replaced": replaced, "closed": closed_code},
-                 invitation_id)
+                 invitation_id, capstones)
 
 
 def client_for(app: Flask, user: User | None) -> FlaskClient:
@@ -181,6 +187,7 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
                   for endpoint, cases in discussion_cases().items()}
     return {
         **facilitated, **in_cohort, **live_attempts(Attempt), **discussion,
+        **capstone_attempts(world),
         "cohorts.show": [Attempt("ben", "GET", "/cohorts/a/", "ana"),
                          Attempt("fac_b", "GET", "/cohorts/a/", "fac_a")],
         # Leo is invited to cohort a, Ben is not: Ben can neither join through Leo's invitation
@@ -247,6 +254,31 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
                                      mail._unsubscribe_serializer().dumps([ids["ana"],
                                                                            "account"])]
                                  for method in ("GET", "POST")],
+    }
+
+
+def capstone_attempts(world: World) -> dict[str, list[Attempt]]:
+    """Reform projects: only the assigned peer reads and reviews one; only the cohort's
+    facilitators (and admins) read the cohort's projects and decide."""
+    objects = world.capstones
+    assert objects is not None
+    review = f"/courses/{COURSE}/capstone/reviews/{objects.peer_assignment}"
+    project = f"/cohorts/a/capstones/{objects.author_capstone}"
+    return {
+        "capstone.review": [Attempt(who, method, review, "pam" if method == "GET" else None,
+                                    (404,))
+                            for who in ("ben", "cap", "ana") for method in ("GET", "POST")],
+        "capstone.my_reviews": [Attempt("ben", "GET", f"/courses/{COURSE}/capstone/reviews",
+                                        "pam", (200,))],
+        "capstone.show_on_profile": [Attempt("ben", "POST", f"/courses/{COURSE}/capstone/profile",
+                                             None, (303,))],
+        "capstone.cohort_capstones": [Attempt("fac_b", "GET", "/cohorts/a/capstones", "fac_a")],
+        "capstone.cohort_settings": [Attempt("fac_b", "POST", "/cohorts/a/capstones/settings")],
+        "capstone.cohort_capstone": [
+            *(Attempt("fac_b", method, project, "fac_a" if method == "GET" else None)
+              for method in ("GET", "POST")),
+            *(Attempt("fac_b", method, f"/cohorts/b/capstones/{objects.author_capstone}")
+              for method in ("GET", "POST"))],
     }
 
 
