@@ -21,6 +21,7 @@ def test_unread_markers_per_person(app: Flask) -> None:
     topic = start(room, room.ana, title="Welcome")
     ana, ben = signed_in(app, room.ana), signed_in(app, room.ben)
     assert NEW in ben.get(room.url).text
+    assert NEW not in ana.get(room.url).text  # her own topic is no news to her
     ben.get(f"{room.url}/{topic.id}")
     assert NEW not in ben.get(room.url).text
     first, _ = replies(topic, [room.ana], 2)
