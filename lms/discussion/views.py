@@ -23,6 +23,7 @@ from lms.discussion.forms import EditForm, NotificationsForm, ReplyForm, ReportF
 from lms.discussion.models import Post, Topic
 from lms.extensions import db
 from lms.forms import choices, render_form
+from lms.web import MAX_ID
 
 T = TypeVar("T")
 
@@ -118,7 +119,7 @@ def topic(slug: str, topic_id: int) -> ResponseReturnValue:
             return redirect(topic_url(cohort, found.id, post.id), code=303)
     page = _page_argument()
     post_id = request.args.get("post", type=int)
-    if page is None and post_id is not None:
+    if page is None and post_id is not None and 0 < post_id <= MAX_ID:
         page = reading.page_of(found, current_user, moderates, post_id)
     shown = reading.topic_page(found, current_user, moderates, page)
     response = render_form(

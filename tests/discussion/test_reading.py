@@ -51,6 +51,8 @@ def test_long_topics_are_paged_and_open_at_the_first_unread_post(app: Flask) -> 
     assert "Page 2 of 3" in ana.get(f"{room.url}/{topic.id}?page=2").text
     huge = ana.get(f"{room.url}/{topic.id}?page=99999999999999999999")
     assert huge.status_code == 200 and "Page 3 of 3" in huge.text
+    for post in ("99999999999999999999", "-1", "x"):  # an id no database column holds
+        assert ana.get(f"{room.url}/{topic.id}?post={post}").status_code == 200
 
 
 def test_the_lesson_page_links_to_its_discussion(app: Flask) -> None:
