@@ -69,7 +69,11 @@ def test_members_report_posts_and_facilitators_see_and_dismiss_reports(app: Flas
     post = replies(topic, [room.ben], 1)[0]
     ana = signed_in(app, room.ana)
     report = f"{room.url}/posts/{post.id}/report"
-    assert ana.post(report, data={"reason": "\x00"}).status_code == 400
+    for reason, message in (("a\x1bb", "control characters"), ("  ", "Give a reason."),
+                            ("x" * 501, "under 500 characters")):
+        response = ana.post(report, data={"reason": reason})
+        assert response.status_code == 400 and message in response.text
+    assert db.session.scalar(select(Report)) is None
     assert ana.post(report, data={"reason": "Insulting"}).status_code == 303
     assert signed_in(app, room.stranger).post(report, data={"reason": "x"}).status_code == 404
     facilitator = signed_in(app, room.facilitator)
