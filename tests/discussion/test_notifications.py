@@ -56,6 +56,12 @@ def test_a_post_hidden_before_the_worker_runs_is_not_mailed(app: Flask, outbox: 
     post = services.reply(topic, room.ana, "Something to hide")
     services.hide(post, room.facilitator, "Off topic")
     assert about_discussion(outbox) == []
+    # Nor a reply in a topic hidden from its readers (its opening post hidden).
+    hidden_topic = start(room, room.ana, title="An advert")
+    opening = db.session.scalar(select(Post).where(Post.topic_id == hidden_topic.id))
+    services.hide(opening, room.facilitator, "Advertising")
+    services.reply(hidden_topic, room.facilitator, "Hidden, see the reason")
+    assert about_discussion(outbox) == []
 
 
 def test_the_daily_digest_is_the_default_and_comes_once_a_day(app: Flask, outbox: Outbox,
