@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from lms.discussion.models import Report
+from lms.discussion.models import Post, Report
 from lms.extensions import db
 from tests.discussion.helpers import make_room, replies, signed_in, start
 
@@ -39,8 +39,6 @@ def test_a_hidden_opening_post_hides_the_topic_from_others(app: Flask) -> None:
     topic = start(room, room.ana, title="Off-topic advert")
     opening = topic.id
     facilitator = signed_in(app, room.facilitator)
-    from lms.discussion.models import Post
-
     post = db.session.scalar(select(Post).where(Post.topic_id == opening))
     facilitator.post(f"{room.url}/posts/{post.id}/hide", data={"reason": "Advertising"})
     assert "Off-topic advert" not in signed_in(app, room.ben).get(room.url).text

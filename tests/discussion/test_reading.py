@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from lms.extensions import db
 from tests.discussion.helpers import LESSON, make_room, replies, signed_in, start
+from tests.factories import make_user
 
 NEW = '<span class="state state--on-track">'  # "New", in the reader's language
 
@@ -69,8 +70,6 @@ def test_the_lesson_page_links_to_its_discussion(app: Flask) -> None:
     assert f'href="{room.url}/{topic.id}"' in page
     # Sam's cohort has no topic on it: the link offers to start one there.
     assert "with your cohort (0 replies)" in signed_in(app, room.stranger).get(lesson_url).text
-    from tests.factories import make_user
-
     assert "Discuss this lesson" not in signed_in(app, make_user()).get(lesson_url).text
 
 

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role
+from lms.cohorts import services as cohorts
 from lms.discussion.models import Post, Topic
 from lms.extensions import db
 from tests.discussion.helpers import LESSON, make_room, replies, signed_in, start
@@ -51,8 +52,6 @@ def test_a_topic_of_another_cohort_is_not_found_here(app: Flask) -> None:
 
 
 def test_alumni_of_a_closed_cohort_keep_reading_and_writing(app: Flask) -> None:
-    from lms.cohorts import services as cohorts
-
     room = make_room()
     topic = start(room, room.ana)
     cohorts.close_cohort(room.cohort)
