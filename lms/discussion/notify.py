@@ -70,16 +70,19 @@ def readers(cohort_ids: list[int]) -> dict[int, list[User]]:
 
 
 def _choices(cohort_ids: list[int]) -> dict[tuple[int, int], Subscription]:
+    """The choices people made in these cohorts, by (person, cohort)."""
     return {(row.user_id, row.cohort_id): row for row in db.session.scalars(
         select(Subscription).where(Subscription.cohort_id.in_(cohort_ids)))}
 
 
 def _excerpt(post: Post) -> str:
+    """The post as the email quotes it: its text, cut after 1,500 characters."""
     body = post.body.strip()
     return body if len(body) <= EXCERPT_LENGTH else body[:EXCERPT_LENGTH].rstrip() + "…"
 
 
 def _topic_link(cohort: Cohort, topic: Topic, post: Post) -> str:
+    """The absolute link to a post, on its page of the topic."""
     return mail.link("discussion.topic", slug=cohort.slug, topic_id=topic.id, post=post.id,
                      _anchor=f"post-{post.id}")
 
@@ -229,6 +232,7 @@ def _digested(user_id: int, cohort_id: int, newest: int, row: Subscription | Non
 # --- the unsubscribe link ------------------------------------------------------------------------
 
 def _stops(user_id: int, cohort_id: int) -> str | None:
+    """What the unsubscribe link stops, or None when the cohort is gone."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         return None

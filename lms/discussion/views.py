@@ -61,6 +61,7 @@ def lesson_titles(cohort: Cohort) -> dict[str, str]:
 
 
 def _page_argument() -> int | None:
+    """The page asked for in the address, if any (paging.within bounds it)."""
     return request.args.get("page", type=int)
 
 
@@ -131,6 +132,7 @@ def topic(slug: str, topic_id: int) -> ResponseReturnValue:
 
 
 def _own_post(slug: str, post_id: int) -> tuple[Cohort, Post]:
+    """The cohort and one of its posts that the signed-in user may see (404 otherwise)."""
     cohort, moderates = reader_context(slug)
     return cohort, guarded(lambda: services.post_in(cohort, post_id, current_user, moderates))
 
