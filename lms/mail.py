@@ -7,13 +7,14 @@ import logging
 import secrets
 import smtplib
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -131,15 +132,13 @@ def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) ->
     """A plain-text email from the platform's sender address; `reply_to` (a person's
     address, see `address`) is where an answer goes, when it should reach a person."""
     domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
-    # make_msgid's own random part comes from the `random` module, which a test framework
-    # (Hypothesis) re-seeds: two messages in the same 1/100 s would share an id.
+    # Not email.utils.make_msgid: its random part comes from the `random` module, which a test
+    # framework (Hypothesis) re-seeds, so two messages in the same 1/100 s could share an id.
     # One line: a line break (typed in a reminder's subject, or in a name that fills one)
     # would make the header invalid and the send fail.
     return Draft(sender=current_app.config["LMS_MAIL_FROM"], to=to,
                  subject=" ".join(subject.split()), body=body, reply_to=reply_to,
-                 # A random part of our own: make_msgid's comes from `random`, which a
-                 # seeded generator (tests, Hypothesis) repeats within the same 10 ms.
-                 message_id=make_msgid(idstring=secrets.token_hex(8), domain=domain),
+                 message_id=f"<{int(time.time() * 100)}.{secrets.token_hex(8)}@{domain}>",
                  date=formatdate(localtime=False, usegmt=True))
 
 

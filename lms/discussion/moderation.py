@@ -26,6 +26,7 @@ def moderated(slug: str) -> Cohort:
 
 
 def _topic(slug: str, topic_id: int) -> tuple[Cohort, Topic]:
+    """The cohort the signed-in user moderates, and one of its topics."""
     cohort = moderated(slug)
     return cohort, guarded(lambda: services.topic_in(cohort, topic_id, current_user, True))
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import aliased
 
 from lms import mail
 from lms.accounts import preferences
@@ -69,16 +70,19 @@ def readers(cohort_ids: list[int]) -> dict[int, list[User]]:
 
 
 def _choices(cohort_ids: list[int]) -> dict[tuple[int, int], Subscription]:
+    """The choices people made in these cohorts, by (person, cohort)."""
     return {(row.user_id, row.cohort_id): row for row in db.session.scalars(
         select(Subscription).where(Subscription.cohort_id.in_(cohort_ids)))}
 
 
 def _excerpt(post: Post) -> str:
+    """The post as the email quotes it: its text, cut after 1,500 characters."""
     body = post.body.strip()
     return body if len(body) <= EXCERPT_LENGTH else body[:EXCERPT_LENGTH].rstrip() + "…"
 
 
 def _topic_link(cohort: Cohort, topic: Topic, post: Post) -> str:
+    """The absolute link to a post, on its page of the topic."""
     return mail.link("discussion.topic", slug=cohort.slug, topic_id=topic.id, post=post.id,
                      _anchor=f"post-{post.id}")
 
@@ -95,7 +99,7 @@ def new_post(post_id: int) -> int:
     if found is None:
         return 0
     post, topic, cohort, author = found
-    if post.hidden_at is not None or post.deleted_at is not None:
+    if post.hidden_at is not None or post.deleted_at is not None or _topic_hidden(topic.id):
         return 0
     wanted = _choices([cohort.id])
     sent = 0
@@ -121,6 +125,12 @@ def new_post(post_id: int) -> int:
     return sent
 
 
+def _topic_hidden(topic_id: int) -> bool:
+    """Whether the topic's opening post is hidden: the topic is then hidden from readers."""
+    return db.session.scalar(select(Post.hidden_at).where(Post.topic_id == topic_id,
+                                                          Post.opening)) is not None
+
+
 # --- the daily digest ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -132,13 +142,17 @@ class DigestPost:
 
 
 def _recent(now: datetime) -> dict[int, list[DigestPost]]:
-    """Posts shown to everyone written in the digest's reach, by cohort (one query)."""
+    """Posts shown to everyone (in topics shown to everyone) written in the digest's reach, by
+    cohort (one query)."""
     found: dict[int, list[DigestPost]] = defaultdict(list)
+    opening = aliased(Post)
     for post, topic, cohort, author in db.session.execute(
             select(Post, Topic, Cohort, User.name).join(Topic, Topic.id == Post.topic_id)
+            .join(opening, and_(opening.topic_id == Topic.id, opening.opening))
             .join(Cohort, Cohort.id == Post.cohort_id).join(User, User.id == Post.author_id)
             .where(Post.created_at >= now - DIGEST_REACH, Post.created_at <= now,
-                   Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+                   Post.hidden_at.is_(None), Post.deleted_at.is_(None),
+                   opening.hidden_at.is_(None))
             .order_by(Post.id)):
         found[cohort.id].append(DigestPost(cohort, topic, post, author))
     return found
@@ -218,6 +232,7 @@ def _digested(user_id: int, cohort_id: int, newest: int, row: Subscription | Non
 # --- the unsubscribe link ------------------------------------------------------------------------
 
 def _stops(user_id: int, cohort_id: int) -> str | None:
+    """What the unsubscribe link stops, or None when the cohort is gone."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         return None

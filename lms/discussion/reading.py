@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from lms import paging
@@ -74,8 +74,9 @@ def topics(cohort: Cohort, user: User, moderates: bool, *, page: int = 1, query:
             visible(user, moderates, matching))))
     total = db.session.scalar(select(func.count()).select_from(Topic).where(*conditions)) or 0
     page = paging.within(page, total, TOPICS_PER_PAGE)
+    # One's own posts are never news to oneself.
     stats = (select(Post.topic_id, func.count(Post.id).label("posts"),
-                    func.max(Post.id).label("newest"))
+                    func.max(case((Post.author_id != user.id, Post.id))).label("newest"))
              .where(Post.cohort_id == cohort.id, visible(user, moderates))
              .group_by(Post.topic_id).subquery())
     found = db.session.execute(
@@ -87,7 +88,8 @@ def topics(cohort: Cohort, user: User, moderates: bool, *, page: int = 1, query:
         .where(*conditions)
         .order_by(Topic.pinned.desc(), Topic.last_post_at.desc(), Topic.id.desc())
         .limit(TOPICS_PER_PAGE).offset((page - 1) * TOPICS_PER_PAGE)).all()
-    rows = [TopicRow(topic, author, posts - 1, marker is None or newest > marker)
+    rows = [TopicRow(topic, author, posts - 1,
+                     newest is not None and (marker is None or newest > marker))
             for topic, author, posts, newest, marker in found]
     return TopicList(rows, page, paging.page_count(total, TOPICS_PER_PAGE), total)
 
@@ -144,8 +146,8 @@ def topic_page(topic: Topic, user: User, moderates: bool, page: int | None) -> T
             select(Report.post_id, func.count()).where(
                 Report.post_id.in_([post.id for post, _ in found]), Report.resolved_at.is_(None))
             .group_by(Report.post_id)).all())
-    first_unread = next((post.id for post, _ in found
-                         if marker is not None and post.id > marker), None)
+    first_unread = next((post.id for post, _ in found if marker is not None
+                         and post.id > marker and post.author_id != user.id), None)
     views = [PostView(post, author, post.id == first_unread, reports.get(post.id, 0))
              for post, author in found]
     if found:

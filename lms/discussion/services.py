@@ -163,6 +163,7 @@ def clean_lesson(cohort: Cohort, lesson_id: str | None) -> str | None:
 # --- writing -------------------------------------------------------------------------------------
 
 def _new_post(topic: Topic, author: User, body: str, *, opening: bool) -> Post:
+    """Add a checked post to the topic, rendered once, and queue its emails."""
     post = Post(topic_id=topic.id, cohort_id=topic.cohort_id, author_id=author.id, body=body,
                 html=text.render(body), search_text=text.searchable(body), opening=opening,
                 created_at=utcnow())
@@ -273,6 +274,7 @@ def dismiss(found: Report, facilitator: User) -> None:
 
 
 def _resolve_reports(post: Post, facilitator: User) -> None:
+    """Settle the open reports about a post (it was hidden)."""
     db.session.execute(update(Report).where(Report.post_id == post.id,
                                             Report.resolved_at.is_(None))
                        .values(resolved_at=utcnow(), resolved_by=facilitator.id))

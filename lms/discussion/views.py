@@ -23,6 +23,7 @@ from lms.discussion.forms import EditForm, NotificationsForm, ReplyForm, ReportF
 from lms.discussion.models import Post, Topic
 from lms.extensions import db
 from lms.forms import choices, render_form
+from lms.web import MAX_ID
 
 T = TypeVar("T")
 
@@ -60,6 +61,7 @@ def lesson_titles(cohort: Cohort) -> dict[str, str]:
 
 
 def _page_argument() -> int | None:
+    """The page asked for in the address, if any (paging.within bounds it)."""
     return request.args.get("page", type=int)
 
 
@@ -118,7 +120,7 @@ def topic(slug: str, topic_id: int) -> ResponseReturnValue:
             return redirect(topic_url(cohort, found.id, post.id), code=303)
     page = _page_argument()
     post_id = request.args.get("post", type=int)
-    if page is None and post_id is not None:
+    if page is None and post_id is not None and 0 < post_id <= MAX_ID:
         page = reading.page_of(found, current_user, moderates, post_id)
     shown = reading.topic_page(found, current_user, moderates, page)
     response = render_form(
@@ -130,6 +132,7 @@ def topic(slug: str, topic_id: int) -> ResponseReturnValue:
 
 
 def _own_post(slug: str, post_id: int) -> tuple[Cohort, Post]:
+    """The cohort and one of its posts that the signed-in user may see (404 otherwise)."""
     cohort, moderates = reader_context(slug)
     return cohort, guarded(lambda: services.post_in(cohort, post_id, current_user, moderates))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from lms.discussion.models import Report
+from lms.discussion.models import Post, Report
 from lms.extensions import db
 from tests.discussion.helpers import make_room, replies, signed_in, start
 
@@ -39,8 +39,6 @@ def test_a_hidden_opening_post_hides_the_topic_from_others(app: Flask) -> None:
     topic = start(room, room.ana, title="Off-topic advert")
     opening = topic.id
     facilitator = signed_in(app, room.facilitator)
-    from lms.discussion.models import Post
-
     post = db.session.scalar(select(Post).where(Post.topic_id == opening))
     facilitator.post(f"{room.url}/posts/{post.id}/hide", data={"reason": "Advertising"})
     assert "Off-topic advert" not in signed_in(app, room.ben).get(room.url).text
@@ -69,7 +67,11 @@ def test_members_report_posts_and_facilitators_see_and_dismiss_reports(app: Flas
     post = replies(topic, [room.ben], 1)[0]
     ana = signed_in(app, room.ana)
     report = f"{room.url}/posts/{post.id}/report"
-    assert ana.post(report, data={"reason": "\x00"}).status_code == 400
+    for reason, message in (("a\x1bb", "control characters"), ("  ", "Give a reason."),
+                            ("x" * 501, "under 500 characters")):
+        response = ana.post(report, data={"reason": reason})
+        assert response.status_code == 400 and message in response.text
+    assert db.session.scalar(select(Report)) is None
     assert ana.post(report, data={"reason": "Insulting"}).status_code == 303
     assert signed_in(app, room.stranger).post(report, data={"reason": "x"}).status_code == 404
     facilitator = signed_in(app, room.facilitator)

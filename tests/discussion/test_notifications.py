@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -51,6 +55,12 @@ def test_a_post_hidden_before_the_worker_runs_is_not_mailed(app: Flask, outbox: 
     run_jobs()
     post = services.reply(topic, room.ana, "Something to hide")
     services.hide(post, room.facilitator, "Off topic")
+    assert about_discussion(outbox) == []
+    # Nor a reply in a topic hidden from its readers (its opening post hidden).
+    hidden_topic = start(room, room.ana, title="An advert")
+    opening = db.session.scalar(select(Post).where(Post.topic_id == hidden_topic.id))
+    services.hide(opening, room.facilitator, "Advertising")
+    services.reply(hidden_topic, room.facilitator, "Hidden, see the reason")
     assert about_discussion(outbox) == []
 
 
@@ -111,3 +121,31 @@ def test_a_bad_choice_is_refused_and_strangers_cannot_choose(app: Flask) -> None
     assert db.session.scalar(select(Subscription)) is None
     assert notify.choice_of(room.ana.id, room.cohort.id) == DAILY_DIGEST
     assert db.session.scalar(select(Post)) is None
+
+
+def test_each_email_carries_one_click_unsubscribe_for_its_cohort(app: Flask, outbox: Outbox,
+                                                                 client) -> None:
+    room = make_room()
+    notify.set_choice(room.ben.id, room.cohort.id, EVERY_POST)
+    start(room, room.ana)
+    assert len(about_discussion(outbox)) == 1
+    [path] = sorted(Path(app.config["LMS_OUTBOX"]).glob("*.eml"))
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = str(message["List-Unsubscribe"])[1:-1]
+    assert mail.read_unsubscribe_token(link.rsplit("/", 1)[1]) == (
+        room.ben.id, "discussion", room.cohort.id)
+    # What a mail program sends: no cookie, no CSRF token.
+    assert client.post(urlsplit(link).path, data={"List-Unsubscribe": "One-Click"}
+                       ).status_code == 200
+    assert notify.choice_of(room.ben.id, room.cohort.id) == NOTHING
+
+
+def test_scoped_tokens_name_only_kinds_stopped_one_cohort_at_a_time(app: Flask) -> None:
+    with pytest.raises(ValueError):
+        mail.unsubscribe_token(1, "reminder", 5)
+    forged = mail._unsubscribe_serializer().dumps([1, "reminder", 5])
+    with pytest.raises(mail.InvalidUnsubscribeToken):
+        mail.read_unsubscribe_token(forged)
+    assert mail.read_unsubscribe_token(mail.unsubscribe_token(1, "reminder")) == (
+        1, "reminder", None)

@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from lms.extensions import db
 from tests.discussion.helpers import LESSON, make_room, replies, signed_in, start
+from tests.factories import make_user
 
 NEW = '<span class="state state--on-track">'  # "New", in the reader's language
 
@@ -21,6 +22,7 @@ def test_unread_markers_per_person(app: Flask) -> None:
     topic = start(room, room.ana, title="Welcome")
     ana, ben = signed_in(app, room.ana), signed_in(app, room.ben)
     assert NEW in ben.get(room.url).text
+    assert NEW not in ana.get(room.url).text  # her own topic is no news to her
     ben.get(f"{room.url}/{topic.id}")
     assert NEW not in ben.get(room.url).text
     first, _ = replies(topic, [room.ana], 2)
@@ -50,6 +52,8 @@ def test_long_topics_are_paged_and_open_at_the_first_unread_post(app: Flask) -> 
     assert "Page 2 of 3" in ana.get(f"{room.url}/{topic.id}?page=2").text
     huge = ana.get(f"{room.url}/{topic.id}?page=99999999999999999999")
     assert huge.status_code == 200 and "Page 3 of 3" in huge.text
+    for post in ("99999999999999999999", "-1", "x"):  # an id no database column holds
+        assert ana.get(f"{room.url}/{topic.id}?post={post}").status_code == 200
 
 
 def test_the_lesson_page_links_to_its_discussion(app: Flask) -> None:
@@ -66,8 +70,6 @@ def test_the_lesson_page_links_to_its_discussion(app: Flask) -> None:
     assert f'href="{room.url}/{topic.id}"' in page
     # Sam's cohort has no topic on it: the link offers to start one there.
     assert "with your cohort (0 replies)" in signed_in(app, room.stranger).get(lesson_url).text
-    from tests.factories import make_user
-
     assert "Discuss this lesson" not in signed_in(app, make_user()).get(lesson_url).text
 
 
