@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from lms.accounts.models import Role
 from lms.courses import services as courses
-from tests.capstone.helpers import full_draft, submit
 from tests.browser.conftest import check_page
+from tests.capstone.helpers import full_draft, submit
 from tests.certificates.helpers import answer_checks
 from tests.cohorts.helpers import COURSE, make_cohort
 from tests.factories import PASSWORD, make_user
