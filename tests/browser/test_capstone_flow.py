@@ -92,8 +92,8 @@ def test_a_project_is_reviewed_revised_approved_and_certified(browser, live_serv
     expect(decider.get_by_text("Changes asked: the learner can revise")).to_be_visible()
 
     page.reload()
-    expect(page.get_by_text("Give each milestone a date and a person responsible.")) \
-        .to_be_visible()
+    request = page.locator(".note").filter(has_text="What your facilitator asks you to change")
+    expect(request).to_contain_text("Give each milestone a date and a person responsible.")
     check_page(page, "capstone-changes-asked")
     page.get_by_label("Milestones").fill("- 1 March 2027: data standard (Ana, budget unit)")
     page.get_by_role("button", name="Submit for review").click()
