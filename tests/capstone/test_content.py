@@ -85,7 +85,7 @@ def test_each_mistake_is_reported(tmp_path: Path, change: tuple[str, str],
     assert any(problem.startswith(expected) for problem in found), found
 
 
-def test_the_check_content_command_reports_them(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_the_check_content_command_reports_them(runner, tmp_path: Path) -> None:
     broken = write_course(tmp_path, {"course.yml": COURSE_YML + GOOD.replace(
         "reviewers: 2", "reviewers: 0")})
     result = runner.invoke(args=["lms", "check-content", str(broken)])

@@ -12,7 +12,7 @@ from lms.cohorts.services import get_cohort
 from lms.extensions import db
 
 
-def test_the_demo_has_projects_in_every_state(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_the_demo_has_projects_in_every_state(app: Flask, runner) -> None:
     assert runner.invoke(args=["lms", "demo"]).exit_code == 0
     cohort = get_cohort("western-balkans-2026")
     lines = overview.cohort_lines(cohort.id, cohort.course_id)
