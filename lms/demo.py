@@ -13,6 +13,7 @@ from lms.accounts.services import hash_password
 from lms.courses.models import FACILITATORS, PRIVATE
 from lms.db import utcnow
 from lms.demo_alumni import DEMO_REFLECTIONS, NAMED_PROFILES, PAST_COHORTS
+from lms.demo_capstone import load_capstones
 from lms.demo_discussion import load_discussion
 from lms.demo_insights import load_outcome_stories, load_self_assessments
 from lms.demo_live import load_live_sessions
@@ -135,6 +136,7 @@ def load_demo() -> list[DemoPerson]:
     db.session.commit()
     if created:
         load_cohorts()
+        load_capstones()  # before the certificates: an approved project is a condition
         load_certificates()
         load_alumni()
         load_self_assessments()

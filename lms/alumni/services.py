@@ -21,6 +21,7 @@ from lms.alumni.models import (
     AlumniProfile,
     OutcomeStory,
 )
+from lms.capstone.profile import export as capstone_export
 from lms.certificates.models import ACTIVE, Certificate
 from lms.cohorts.models import Cohort, FacilitatorNote, Membership, Reminder
 from lms.courses.models import LessonProgress, QuizAttempt, Reflection
@@ -307,4 +308,5 @@ def export(user: User) -> dict[str, Any]:
             select(sender.c.name.label("from"), AlumniMessage.body, AlumniMessage.sent_at)
             .join(sender, sender.c.id == AlumniMessage.sender_id)
             .where(AlumniMessage.recipient_id == user.id).order_by(AlumniMessage.id)),
+        **capstone_export(user.id),
     }

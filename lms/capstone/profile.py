@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from lms.capstone.models import APPROVED, Capstone, CapstoneVersion
+from lms.capstone.models import APPROVED, Capstone, CapstoneReview, CapstoneVersion
 from lms.courses import services as courses
 from lms.extensions import db
 
@@ -44,3 +44,36 @@ def shown_reforms(user_id: int) -> list[Reform]:
         reforms.append(Reform(course_id, str(fields.get(ids[0]) or ""),
                               str(fields.get(summary) or "")))
     return reforms
+
+
+def _iso(moment: object) -> str | None:
+    return moment.isoformat() if moment is not None else None  # type: ignore[attr-defined]
+
+
+def export(user_id: int) -> dict[str, object]:
+    """A person's reform projects for their data download: drafts, every version, the reviews
+    they received (without anonymous peers' names) and the reviews they wrote."""
+    projects = []
+    for capstone in db.session.scalars(select(Capstone).where(Capstone.user_id == user_id)
+                                       .order_by(Capstone.id)):
+        versions = db.session.scalars(select(CapstoneVersion).where(
+            CapstoneVersion.capstone_id == capstone.id).order_by(CapstoneVersion.number))
+        reviews = db.session.scalars(select(CapstoneReview).where(
+            CapstoneReview.capstone_id == capstone.id).order_by(CapstoneReview.id))
+        projects.append({
+            "course": capstone.course_id, "state": capstone.state, "draft": capstone.draft,
+            "shown_on_profile": capstone.show_on_profile,
+            "approved_at": _iso(capstone.approved_at),
+            "versions": [{"number": version.number, "fields": version.fields,
+                          "submitted_at": _iso(version.submitted_at)} for version in versions],
+            "reviews_received": [_review(review) for review in reviews]})
+    written = db.session.scalars(select(CapstoneReview).where(
+        CapstoneReview.reviewer_id == user_id).order_by(CapstoneReview.id))
+    return {"reform_projects": projects,
+            "reviews_written": [_review(review) for review in written]}
+
+
+def _review(review: CapstoneReview) -> dict[str, object]:
+    return {"by": review.role, "scores": review.scores, "comments": review.comments,
+            "overall": review.overall, "decision": review.decision,
+            "written_at": _iso(review.created_at)}

@@ -21,7 +21,7 @@ from lms.capstone.forms import (
     draft_values,
     scoring_form,
 )
-from lms.capstone.models import APPROVED, CHANGES_REQUESTED, DRAFT
+from lms.capstone.models import APPROVED, CHANGES_REQUESTED, DRAFT, SUBMITTED
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.forms import render_form
@@ -207,12 +207,17 @@ def cohort_capstone(slug: str, capstone_id: int) -> ResponseReturnValue:
                   else gettext("Changes asked: the learner can revise and resubmit."), "success")
             return redirect(url_for("capstone.cohort_capstones", slug=slug), code=303)
     author = guarded(lambda: cohorts.ensure_learner_in(cohort, capstone.user_id))
+    peers = services.peer_assignments_of(capstone)
+    current = [row for row, _ in peers if row.replaced_at is None]
+    reviewed = capstone.state == SUBMITTED and bool(current) \
+        and all(row.done_at for row in current)
     return render_form(
         "capstone/decide.html", form, cohort=cohort, course=course, spec=spec,
         language=language(), capstone=capstone, author=author,
         versions=services.versions_of(capstone),
-        reviews=services.reviews_of(capstone, for_author=False),
-        peers=services.peer_assignments_of(capstone), labels=overview.STATE_LABELS)
+        reviews=services.reviews_of(capstone, for_author=False), peers=peers,
+        state_label=overview.STATE_LABELS[overview.PEER_REVIEWED if reviewed
+                                          else capstone.state])
 
 
 @bp.context_processor

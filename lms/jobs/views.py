@@ -24,6 +24,7 @@ KIND_LABELS = {
     "digest": _l("Weekly digest"),
     "certificate": _l("Certificate notice"),
     "alumni_message": _l("Alumni message"),
+    "capstone": _l("Reform project"),
 }
 STATE_LABELS = {
     QUEUED: _l("Queued"),

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from lms.courses import services as courses
 from lms.extensions import db
 from tests.browser.conftest import check_page
-from tests.certificates.helpers import COURSE, answer_checks, complete
+from tests.certificates.helpers import COURSE, answer_checks, approve_capstone, complete
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
@@ -27,6 +27,7 @@ def test_earn_verify_and_revoke(browser, live_server, tmp_path) -> None:  # type
     learner = make_user(email="fatou@example.org", name="Fatou Sow")
     make_user(role="admin", email="admin@example.org", name="Amara Okafor")
     complete(learner, 6)
+    approve_capstone(learner)  # the course's other condition: an approved reform project
     last = courses.get_course(COURSE).lessons[-1]
     answer_checks(learner, last)
     db.session.commit()

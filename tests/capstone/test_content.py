@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from lms.config import ROOT
 from lms.courses import services as courses
 from lms.courses.content import check_and_load
 from tests.courses.helpers import COURSE_YML, write_course
@@ -84,10 +85,17 @@ def test_each_mistake_is_reported(tmp_path: Path, change: tuple[str, str],
     assert any(problem.startswith(expected) for problem in found), found
 
 
-def test_the_check_content_command_reports_them(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_the_check_content_command_reports_them(runner, tmp_path: Path) -> None:
     broken = write_course(tmp_path, {"course.yml": COURSE_YML + GOOD.replace(
         "reviewers: 2", "reviewers: 0")})
     result = runner.invoke(args=["lms", "check-content", str(broken)])
     assert result.exit_code == 1
     assert "content/demo/course.yml:10: error [capstone] peer_review reviewers must be a whole " \
         "number from 1 to 10" in result.output
+
+
+def test_the_documented_example_passes_the_checker(tmp_path: Path) -> None:
+    """content/README.md's capstone example is a valid block."""
+    readme = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## A reform project", 1)[1].split("```yml\n", 1)[1].split("```", 1)[0]
+    assert problems(tmp_path, block) == []

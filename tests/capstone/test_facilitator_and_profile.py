@@ -81,3 +81,21 @@ def test_an_approved_project_shows_on_the_profile_only_when_chosen(app: Flask) -
     assert "Publish every school" in shown
     assert as_author.post(f"{URL}/profile", data={}).status_code == 303
     assert "The reform I am leading" not in client_for(app, reader).get(profile).text
+
+
+def test_the_data_download_holds_projects_and_reviews(app: Flask) -> None:
+    author, peer = make_user(), make_user(name="Pia Peer")
+    make_cohort(members=[author, peer])
+    submit(peer)
+    submit(author, "My exported reform")
+    assignment = db.session.scalar(select(PeerAssignment).where(
+        PeerAssignment.reviewer_id == peer.id))
+    assert assignment is not None
+    services.peer_review(peer, assignment, scoring("2", "An exported comment"))
+    mine = client_for(app, author).get("/alumni/me/export").json
+    [project] = mine["reform_projects"]
+    assert project["versions"][0]["fields"]["title"] == "My exported reform"
+    assert project["reviews_received"][0]["comments"]["ambition"] == "An exported comment"
+    assert "Pia Peer" not in str(mine["reform_projects"])
+    theirs = client_for(app, peer).get("/alumni/me/export").json
+    assert theirs["reviews_written"][0]["comments"]["ambition"] == "An exported comment"
