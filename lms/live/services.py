@@ -270,7 +270,7 @@ def upcoming_in(cohort: Cohort, reader: User, *, limit: int = 3) -> list[Session
         select(LiveSession).where(LiveSession.cohort_id == cohort.id,
                                   LiveSession.cancelled_at.is_(None),
                                   LiveSession.ends_at > utcnow())
-        .order_by(LiveSession.starts_at).limit(limit))]
+        .order_by(LiveSession.starts_at, LiveSession.id).limit(limit))]
 
 
 def my_cohort_ids(user: User) -> list[int]:
@@ -294,7 +294,7 @@ def upcoming_for(user: User, *, limit: int = 5,
         select(LiveSession, Cohort).join(Cohort, Cohort.id == LiveSession.cohort_id)
         .where(LiveSession.cohort_id.in_(ids), LiveSession.cancelled_at.is_(None),
                LiveSession.ends_at > now, LiveSession.starts_at < now + within)
-        .order_by(LiveSession.starts_at).limit(limit)).all()
+        .order_by(LiveSession.starts_at, LiveSession.id).limit(limit)).all()
     return [line(session, cohort, user) for session, cohort in found]
 
 
