@@ -33,18 +33,8 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     _init_logging(app)
     _init_extensions(app)
 
-    from lms import (
-        accounts,
-        alumni,
-        certificates,
-        cohorts,
-        courses,
-        insights,
-        jobs,
-        live,
-        pages,
-        web,
-    )
+    import lms.live
+    from lms import accounts, alumni, certificates, cohorts, courses, insights, jobs, pages, web
     from lms.cli import lms_cli
 
     web.init_app(app)
@@ -57,7 +47,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(alumni.bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(jobs.bp)
-    app.register_blueprint(live.bp)
+    app.register_blueprint(lms.live.bp)
     _init_jobs(app)
     app.cli.add_command(lms_cli)
     return app
