@@ -176,8 +176,8 @@ def progress_csv(slug: str) -> ResponseReturnValue:
                      gettext("Organisation"), gettext("State"), gettext("Lessons done"),
                      gettext("Lessons"), gettext("Knowledge checks passed"),
                      gettext("Knowledge checks"), gettext("Attempts"), gettext("Last activity"),
-                     gettext("Signed off"), gettext("Attendance")]
-                    + [column.title for column in board.lessons]
+                     gettext("Signed off")] + [column.title for column in board.lessons]
+                    + [gettext("Attendance")]
                     + (_capstone_headers() if projects is not None else []))
     attendance = live_attendance.tallies_in(cohort)
     for row in dashboard.select_rows(board, sort="name"):
@@ -186,8 +186,8 @@ def progress_csv(slug: str) -> ResponseReturnValue:
             row.total, row.checks_passed, row.checks_total, row.attempts,
             row.last_activity.date().isoformat() if row.last_activity else "",
             gettext("yes") if row.signed_off else gettext("no"),
-            str(attendance[row.user_id]) if row.user_id in attendance else "",
             *[cell_labels[cell] for cell in row.cells],
+            str(attendance[row.user_id]) if row.user_id in attendance else "",
             *(_capstone_cells(projects, row.user_id) if projects is not None else [])]])
     filename = f"{cohort.slug}-progress-{services.today().isoformat()}.csv"
     return csv_download(output.getvalue(), filename)

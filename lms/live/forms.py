@@ -42,7 +42,8 @@ class SessionForm(FlaskForm):
         _l("Agenda"), validators=[
             Optional(), Length(max=services.MAX_AGENDA,
                                message=_l("Keep the agenda under 20,000 characters."))],
-        description=_l("Optional. Markdown: *emphasis*, lists and [links](https://example.org)."))
+        description=_l("Optional. Markdown: *emphasis*, lists and [links](https://example.org)."),
+        render_kw={"rows": 6})
     recording_url = StringField(
         _l("Recording or notes"), validators=[
             Optional(), Length(max=services.MAX_LOCATION,

@@ -19,6 +19,7 @@ from lms.cohorts.models import Cohort, CohortFacilitator, Membership
 from lms.db import utcnow
 from lms.events import course_standing_changed
 from lms.extensions import db
+from lms.i18n import format_date
 from lms.live.models import LiveSession
 
 MAX_AGENDA = 20_000
@@ -136,6 +137,12 @@ def check_details(details: SessionDetails, cohort: Cohort) -> tuple[datetime, da
         raise LiveError(gettext("Enter the session's title."), "title")
     if len(title) > MAX_TITLE or has_control_characters(title):
         raise LiveError(gettext("Keep the title on one line, under 200 characters."), "title")
+    earliest = cohort.starts_on - timedelta(days=365)
+    latest = cohort.ends_on + timedelta(days=365)
+    if not earliest <= details.day <= latest:
+        raise LiveError(gettext("Choose a date within a year of the cohort's dates (%(start)s "
+                                "to %(end)s).", start=format_date(cohort.starts_on),
+                                end=format_date(cohort.ends_on)), "day")
     if details.ends <= details.starts:
         raise LiveError(gettext("The session must end after it starts."), "ends")
     if has_control_characters(details.location) or len(details.location) > MAX_LOCATION:
@@ -263,7 +270,7 @@ def upcoming_in(cohort: Cohort, reader: User, *, limit: int = 3) -> list[Session
         select(LiveSession).where(LiveSession.cohort_id == cohort.id,
                                   LiveSession.cancelled_at.is_(None),
                                   LiveSession.ends_at > utcnow())
-        .order_by(LiveSession.starts_at).limit(limit))]
+        .order_by(LiveSession.starts_at, LiveSession.id).limit(limit))]
 
 
 def my_cohort_ids(user: User) -> list[int]:
@@ -287,7 +294,7 @@ def upcoming_for(user: User, *, limit: int = 5,
         select(LiveSession, Cohort).join(Cohort, Cohort.id == LiveSession.cohort_id)
         .where(LiveSession.cohort_id.in_(ids), LiveSession.cancelled_at.is_(None),
                LiveSession.ends_at > now, LiveSession.starts_at < now + within)
-        .order_by(LiveSession.starts_at).limit(limit)).all()
+        .order_by(LiveSession.starts_at, LiveSession.id).limit(limit)).all()
     return [line(session, cohort, user) for session, cohort in found]
 
 

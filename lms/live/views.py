@@ -229,9 +229,15 @@ def cohort_ics(slug: str) -> ResponseReturnValue:
                               f"{cohort.slug}.ics")
 
 
+def _feed_key() -> str:
+    """Per feed, not per address: a calendar service fetches many people's feeds from few
+    addresses. (Guessing a token is hopeless: 256 random bits.)"""
+    return f"calendar:{(request.view_args or {}).get('token', '')}"
+
+
 @bp.route("/calendar/<token>.ics")
 @public
-@limiter.limit("120 per minute")
+@limiter.limit("30 per minute", key_func=_feed_key)
 def personal_feed(token: str) -> ResponseReturnValue:
     """A person's calendar: whoever holds the secret address reads it (calendar programs
     fetch it without signing in)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -19,11 +20,15 @@ from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
 from tests.live.helpers import details, form, make_session
 
+# Only this duty runs: the cohorts' digest and reminders would write to the same outbox.
+pytestmark = pytest.mark.app_config(LMS_DUTIES_OFF="cohorts.digest,cohorts.reminders")
 DAY = date(2030, 3, 14)
+# A cohort running in March 2030, so that sessions may be scheduled then.
+SPAN = {"starts_days_ago": (date.today() - date(2030, 3, 1)).days, "length_days": 60}
 
 
 def belgrade_cohort(members: list[User], **fields: object):  # type: ignore[no-untyped-def]
-    cohort = make_cohort(members=members, **fields)
+    cohort = make_cohort(members=members, **SPAN, **fields)
     cohort.timezone = "Europe/Belgrade"
     db.session.commit()
     return cohort
@@ -99,7 +104,7 @@ def test_a_move_is_told_to_members_in_their_language(client, login_as, outbox) -
     facilitator = login_as(Role.FACILITATOR)
     ana = make_user(name="Ana", email="ana@example.org", email_sessions=False)
     marc = make_user(name="Marc", email="marc@example.org", locale="fr")
-    cohort = make_cohort(facilitators=[facilitator], members=[ana, marc])
+    cohort = make_cohort(facilitators=[facilitator], members=[ana, marc], **SPAN)
     cohort.timezone = "Europe/Belgrade"
     db.session.commit()
     session = make_session(cohort, title="Kick-off call", day=DAY)
@@ -123,7 +128,7 @@ def test_a_move_is_told_to_members_in_their_language(client, login_as, outbox) -
 def test_a_cancellation_is_told_to_members(client, login_as, outbox) -> None:
     facilitator = login_as(Role.FACILITATOR)
     marc = make_user(name="Marc", email="marc@example.org", locale="fr")
-    cohort = make_cohort(facilitators=[facilitator], members=[marc])
+    cohort = make_cohort(facilitators=[facilitator], members=[marc], **SPAN)
     session = make_session(cohort, title="Kick-off call", day=DAY)
     client.post(f"/cohorts/{cohort.slug}/sessions/{session.id}/cancel")
     [message] = outbox()
@@ -137,5 +142,6 @@ def test_past_sessions_notify_nobody(app, outbox) -> None:
     session.starts_at = datetime(2020, 1, 1, 10, tzinfo=UTC)
     session.ends_at = datetime(2020, 1, 1, 11, tzinfo=UTC)
     db.session.commit()
-    services.update(cohort, session, details(day=date(2020, 1, 2), title="Fixed the date"))
+    services.update(cohort, session, details(day=date.today() - timedelta(days=5),
+                                             title="Fixed the date"))
     assert outbox() == []

@@ -91,6 +91,8 @@ HOSTILE = [
     ({"agenda": "x" * 20_001}, "under 20,000 characters"),
     ({"agenda": "Hello\x1b[31m"}, "cannot be shown"),
     ({"day": "2027-02-30"}, "Not a valid date value."),
+    ({"day": "0001-01-01"}, "Choose a date within a year of the cohort"),
+    ({"day": "9999-12-31", "ends": "23:59"}, "Choose a date within a year of the cohort"),
     ({"starts": "25:00"}, "Not a valid time value."),
 ]
 
