@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -132,9 +132,9 @@ def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) ->
     # would make the header invalid and the send fail.
     return Draft(sender=current_app.config["LMS_MAIL_FROM"], to=to,
                  subject=" ".join(subject.split()), body=body, reply_to=reply_to,
-                 # Our own random part: make_msgid's comes from `random`, which a test
-                 # library may seed, making two messages in one 10 ms share an id.
-                 message_id=make_msgid(idstring=secrets.token_hex(8), domain=domain),
+                 # Not make_msgid: its random part comes from `random`, which a test library
+                 # may seed, giving two messages sent in the same 10 ms one id.
+                 message_id=f"<{secrets.token_hex(16)}@{domain}>",
                  date=formatdate(localtime=False, usegmt=True))
 
 
