@@ -109,7 +109,7 @@ class ProfileForm(_CountryChoices, FlaskForm):
     organisation = _organisation_field()
     locale = _language_field(_l("Preferred language"))
     timezone = SelectField(
-        _l("Time zone"), validate_choice=False,
+        _l("Time zone"), validate_choice=False, render_kw={"data-browser-timezone": ""},
         description=_l("Reminders reach you at 8:00 in this time zone. Left on your cohort's, "
                        "they follow the time zone where your cohort meets."))
 
@@ -133,6 +133,9 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
+    # Filled by static/timezone.js: the time zone the browser offers, kept on the account at
+    # sign-in when the person has not chosen one (lms.accounts.services.adopt_browser_timezone).
+    browser_timezone = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):

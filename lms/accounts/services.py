@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms import mail, paging
+from lms import mail, paging, timezones
 from lms.accounts import sessions
 from lms.accounts.models import Role, User, new_session_token
 from lms.db import utcnow
@@ -180,6 +180,17 @@ def authenticate(email: str, password: str) -> User:
     user.last_sign_in_at = utcnow()
     db.session.commit()
     return user
+
+
+def adopt_browser_timezone(user: User, offered: str | None) -> bool:
+    """Keep the time zone the browser offered at sign-in as the person's own, when they have
+    not chosen one and it is one we list; say whether it was kept. Anything else is ignored:
+    the field is filled by a script, so a wrong value is not the person's mistake."""
+    if user.timezone or not offered or offered not in timezones.names():
+        return False
+    user.timezone = offered
+    db.session.commit()
+    return True
 
 
 # --- password reset and invitations --------------------------------------------------------------

@@ -85,6 +85,7 @@ def login() -> ResponseReturnValue:
             form.form_errors.append(str(error))
         else:
             sign_in_browser(user, remember=form.remember.data)
+            services.adopt_browser_timezone(user, form.browser_timezone.data)
             flash(gettext("Welcome back, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     return render_form("accounts/login.html", form)
