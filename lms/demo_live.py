@@ -54,6 +54,11 @@ def load_live_sessions() -> None:
     facilitator = db.session.scalar(select(User).where(User.email == "facilitator@demo.test"))
     users = {user.email: user.id for user in db.session.scalars(
         select(User).where(User.email.in_(list(ATTENDANCE))))}
+    # The cohort meets on Belgrade's clock; Lucas, in Brazil, reads the sessions on his own.
+    cohort.timezone = "Europe/Belgrade"
+    lucas = db.session.scalar(select(User).where(User.email == "learner@demo.test"))
+    if lucas is not None and lucas.timezone is None:
+        lucas.timezone = "America/Sao_Paulo"
     today = utcnow().date()
     past = []
     for title, days, start, minutes, place, agenda, recording in SESSIONS:
