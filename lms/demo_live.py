@@ -54,8 +54,7 @@ def load_live_sessions() -> None:
     facilitator = db.session.scalar(select(User).where(User.email == "facilitator@demo.test"))
     users = {user.email: user.id for user in db.session.scalars(
         select(User).where(User.email.in_(list(ATTENDANCE))))}
-    # The cohort meets on Belgrade's clock; Lucas, in Brazil, reads the sessions on his own.
-    cohort.timezone = "Europe/Belgrade"
+    # The cohort meets on Belgrade's clock (lms.demo); Lucas, in Brazil, reads it on his own.
     lucas = db.session.scalar(select(User).where(User.email == "learner@demo.test"))
     if lucas is not None and lucas.timezone is None:
         lucas.timezone = "America/Sao_Paulo"
