@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
@@ -13,9 +14,23 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
+from lms import errors
 from lms.accounts.forms import ROLE_LABELS
 from lms.extensions import db, login_manager
 from lms.i18n import LANGUAGE_NAMES, country_name, format_date, format_datetime
+
+T = TypeVar("T")
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run a service call, turning its refusals into our 403 and 404 pages."""
+    try:
+        return action()
+    except errors.NotAllowed:
+        abort(403)
+    except errors.NotFound:
+        abort(404)
+
 
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join([

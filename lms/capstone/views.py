@@ -3,9 +3,6 @@ the facilitators' list and decision pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
@@ -25,22 +22,12 @@ from lms.capstone.models import APPROVED, CHANGES_REQUESTED, DRAFT, SUBMITTED
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.forms import render_form
-
-T = TypeVar("T")
+from lms.web import guarded
 
 
 def language() -> str:
     return str(get_locale())
 
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run a service call, turning its refusals into our 403 and 404 pages."""
-    try:
-        return action()
-    except services.NotAllowed:
-        abort(403)
-    except services.NotFound:
-        abort(404)
 
 
 def _scoring(form: object, spec: object) -> services.Scoring:

@@ -23,10 +23,11 @@ from lms.cohorts.forms import (
     schedule_form,
 )
 from lms.cohorts.models import Cohort
-from lms.cohorts.views import build_dashboard, cohort_for_facilitator, guarded, language
+from lms.cohorts.views import build_dashboard, cohort_for_facilitator, language
 from lms.courses import services as courses
 from lms.extensions import db
 from lms.forms import render_form
+from lms.web import guarded
 
 
 def _cohort_form(cohort: Cohort | None = None) -> CohortForm:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
-from lms import records
+from lms import errors, records
 from lms.accounts.models import Role, User
 from lms.cohorts.focus import REGIONAL, REGIONS, THEMATIC, THEMES
 from lms.cohorts.models import (
@@ -37,11 +37,11 @@ class CohortError(Exception):
         self.field = field
 
 
-class NotAllowed(CohortError):
+class NotAllowed(CohortError, errors.NotAllowed):
     """The user may not do this with this cohort (a 403)."""
 
 
-class NotFound(CohortError):
+class NotFound(CohortError, errors.NotFound):
     """No such cohort, or no such learner in it (a 404)."""
 
 

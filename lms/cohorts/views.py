@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -23,23 +22,12 @@ from lms.extensions import limiter
 from lms.forms import render_form
 from lms.live import attendance as live_attendance
 from lms.live import services as live
-from lms.web import csv_download
-
-T = TypeVar("T")
+from lms.web import csv_download, guarded
 
 
 def language() -> str:
     return str(get_locale())
 
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run a service call, turning its refusals into our 403 and 404 pages."""
-    try:
-        return action()
-    except services.NotAllowed:
-        abort(403)
-    except services.NotFound:
-        abort(404)
 
 
 def cohort_for_facilitator(slug: str) -> Cohort:

@@ -14,8 +14,9 @@ from lms.cohorts.models import Cohort
 from lms.discussion import bp, notify, services
 from lms.discussion.forms import HideForm, NotificationsForm
 from lms.discussion.models import CHOICES, EVERY_POST, NOTHING, Topic
-from lms.discussion.views import guarded, reader_context, refused, topic_url
+from lms.discussion.views import reader_context, refused, topic_url
 from lms.forms import render_form
+from lms.web import guarded
 
 
 def moderated(slug: str) -> Cohort:

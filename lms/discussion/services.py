@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext
 from sqlalchemy import select, update
 
+from lms import errors
 from lms.accounts.models import User
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
@@ -30,11 +31,11 @@ class DiscussionError(Exception):
         self.field = field
 
 
-class NotAllowed(DiscussionError):
+class NotAllowed(DiscussionError, errors.NotAllowed):
     """The user may see this but not do this with it (a 403)."""
 
 
-class NotFound(DiscussionError):
+class NotFound(DiscussionError, errors.NotFound):
     """No such thing, or not one the user may see (a 404)."""
 
 

@@ -3,10 +3,7 @@ its replies and a reply form, and changing, deleting or reporting a post."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -23,19 +20,7 @@ from lms.discussion.forms import EditForm, NotificationsForm, ReplyForm, ReportF
 from lms.discussion.models import Post, Topic
 from lms.extensions import db
 from lms.forms import choices, render_form
-from lms.web import MAX_ID
-
-T = TypeVar("T")
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run a service call, turning its refusals into our 403 and 404 pages."""
-    try:
-        return action()
-    except services.NotFound:
-        abort(404)
-    except services.NotAllowed:
-        abort(403)
+from lms.web import MAX_ID, guarded
 
 
 def refused(form: FlaskForm, error: services.DiscussionError) -> None:

@@ -3,16 +3,12 @@ attendance), the calendars, and the secret address of one's own calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from lms.access import FACILITATOR, SIGNED_IN, public, requires
-from lms.cohorts import services as cohorts
 from lms.cohorts.focus import focus_label
 from lms.cohorts.forms import ActionForm
 from lms.cohorts.models import Cohort
@@ -23,18 +19,7 @@ from lms.live import attendance, bp, calendars, services
 from lms.live.forms import MinAttendanceForm, SessionForm, attendance_form, field_name
 from lms.live.models import LiveSession
 from lms.live.text import render_agenda
-
-T = TypeVar("T")
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run a service call, turning its refusals into our 403 and 404 pages."""
-    try:
-        return action()
-    except cohorts.NotAllowed:
-        abort(403)
-    except cohorts.NotFound:
-        abort(404)
+from lms.web import guarded
 
 
 def _readable(slug: str) -> Cohort:
