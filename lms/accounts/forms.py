@@ -135,7 +135,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
     # Filled by static/timezone.js: the time zone the browser offers, kept on the account at
     # sign-in when the person has not chosen one (lms.accounts.services.adopt_browser_timezone).
-    browser_timezone = HiddenField()
+    browser_timezone = HiddenField(_l("Your browser's time zone"))
 
 
 class ResetRequestForm(FlaskForm):
