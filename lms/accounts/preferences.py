@@ -33,6 +33,8 @@ class ScopedChoice:
     stops: Callable[[int, int], str | None]
     is_off: Callable[[int, int], bool]
     switch_off: Callable[[int, int], None]
+    # The page where the person makes that choice again (a thing's own page, not the account's).
+    choose_again: Callable[[int], str]
 
 
 # Filled by the areas that own such kinds (lms.discussion.notify registers "discussion").
@@ -48,6 +50,7 @@ class UnsubscribeLink:
     already_off: bool
     scope: int | None = None
     stops: str | None = None  # said by the area, for a scoped kind
+    choose_again: str | None = None  # the area's page for that choice, for a scoped kind
 
 
 def read_unsubscribe_link(token: str) -> UnsubscribeLink:
@@ -63,7 +66,8 @@ def read_unsubscribe_link(token: str) -> UnsubscribeLink:
     stops = choice.stops(user_id, scope) if choice else None
     if choice is None or stops is None:
         raise mail.InvalidUnsubscribeToken(token)
-    return UnsubscribeLink(user_id, kind, choice.is_off(user_id, scope), scope, stops)
+    return UnsubscribeLink(user_id, kind, choice.is_off(user_id, scope), scope, stops,
+                           choice.choose_again(scope))
 
 
 def switch_off(user_id: int, kind: str, scope: int | None = None) -> None:

@@ -35,7 +35,8 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         return render_template("accounts/unsubscribe_invalid.html"), 400
     if request.method == "POST":
         preferences.switch_off(link.user_id, link.kind, link.scope)
-        return render_template("accounts/unsubscribed.html", stopped=link.stops or STOPS[link.kind])
+        return render_template("accounts/unsubscribed.html", stopped=link.stops or STOPS[link.kind],
+                               choose_again=link.choose_again)
     return render_template("accounts/unsubscribe.html", stops=link.stops or STOPS[link.kind],
                            already_off=link.already_off, token=token)
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import url_for
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import aliased
@@ -240,7 +241,14 @@ def _stops(user_id: int, cohort_id: int) -> str | None:
                        cohort=cohort.name))
 
 
+def _choose_again(cohort_id: int) -> str:
+    """The discussion's page, where its email choice is made."""
+    slug = db.session.scalar(select(Cohort.slug).where(Cohort.id == cohort_id))
+    return url_for("discussion.index", slug=slug, _anchor="notifications")
+
+
 preferences.SCOPED[KIND] = preferences.ScopedChoice(
     stops=_stops,
     is_off=lambda user_id, cohort_id: choice_of(user_id, cohort_id) == NOTHING,
-    switch_off=lambda user_id, cohort_id: set_choice(user_id, cohort_id, NOTHING))
+    switch_off=lambda user_id, cohort_id: set_choice(user_id, cohort_id, NOTHING),
+    choose_again=_choose_again)

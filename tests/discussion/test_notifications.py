@@ -103,7 +103,11 @@ def test_the_unsubscribe_link_stops_this_cohorts_emails_only(app: Flask, client)
     assert "You will no longer receive emails about the discussion of Western Balkans 2026." \
         in page.text
     assert notify.choice_of(room.ana.id, room.cohort.id) == EVERY_POST  # opening changes nothing
-    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    done = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    # Where to choose again: the discussion's page, not the account page (which has no such choice).
+    assert "choose again at any time on the discussion's page" in done.text
+    assert f'href="{room.url}#notifications"' in done.text
     assert notify.choice_of(room.ana.id, room.cohort.id) == NOTHING
     assert notify.choice_of(room.ana.id, other.cohort.id) == EVERY_POST
     assert "already switched off" in client.get(path).text
