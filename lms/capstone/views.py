@@ -154,7 +154,7 @@ def cohort_capstones(slug: str) -> ResponseReturnValue:
     lines = overview.cohort_lines(cohort.id, cohort.course_id)
     return render_template(
         "capstone/cohort.html", cohort=cohort, course=course, spec=spec, lines=lines,
-        summary=overview.summary(lines), labels=overview.STATE_LABELS,
+        language=language(), summary=overview.summary(lines), labels=overview.STATE_LABELS,
         anonymity_form=AnonymityForm(anonymous=services.is_anonymous(cohort.id)))
 
 

@@ -36,6 +36,14 @@ def test_the_facilitator_sees_states_reviews_and_sets_anonymity(app: Flask) -> N
 
     page = as_facilitator.get("/cohorts/wb/capstones").text
     assert "Peer-reviewed" in page and "In peer review" in page and "Not started" in page
+    assert "A draft open government commitment for your institution" in page
+    facilitator.locale = "fr"
+    db.session.commit()
+    french = as_facilitator.get("/cohorts/wb/capstones").text
+    facilitator.locale = "en"
+    db.session.commit()
+    assert "gouvernement ouvert dans votre institution" in french
+    assert "A draft open government commitment" not in french
     progress = as_facilitator.get("/cohorts/wb/progress").text
     assert "Reform project" in progress and "peer reviews 1/1" in progress
     rows = list(csv.reader(io.StringIO(
