@@ -235,3 +235,18 @@ def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
         if violation["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"accessibility problems on {name} ({page.url}):\n" + "\n".join(serious)
+
+
+def signed_in(browser, live_server: LiveServer, email: str, *, width: int = 1280,  # type: ignore[no-untyped-def]
+              **context_options: Any):
+    """A new browser context (its own cookies) signed in as this test user, and its page."""
+    from tests.factories import PASSWORD
+
+    context = browser.new_context(base_url=live_server.url,
+                                  viewport={"width": width, "height": 900}, **context_options)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return context, page

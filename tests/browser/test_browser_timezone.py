@@ -8,19 +8,15 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import signed_in
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 
 
 def test_signing_in_from_manila_sets_manila(browser, live_server) -> None:  # type: ignore[no-untyped-def]
     make_user(email="anh@example.org")
-    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Manila")
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill("anh@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    context, page = signed_in(browser, live_server, "anh@example.org", timezone_id="Asia/Manila")
     expect(page.get_by_text("Welcome back")).to_be_visible()
     assert db.session.scalar(select(User.timezone)) == "Asia/Manila"
     page.goto("/account")

@@ -8,26 +8,16 @@ from playwright.sync_api import expect
 
 from lms.accounts.models import Role
 from lms.courses import services as courses
-from tests.browser.conftest import check_page
+from tests.browser.conftest import check_page, signed_in
 from tests.capstone.helpers import full_draft, submit
 from tests.certificates.helpers import answer_checks
 from tests.cohorts.helpers import COURSE, make_cohort
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 CRITERIA = ("problem-clarity", "ambition", "co-creation", "feasibility", "measurement")
 URL = f"/courses/{COURSE}/capstone"
 
-
-def signed_in(browser, live_server, email: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return context, page
 
 
 def score(page, level: str, comment: str) -> None:  # type: ignore[no-untyped-def]

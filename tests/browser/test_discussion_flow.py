@@ -8,23 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from lms.accounts.models import Role
-from tests.browser.conftest import check_page
+from tests.browser.conftest import check_page, signed_in
 from tests.cohorts.helpers import make_cohort
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 
-
-def _signed_in(browser, live_server, email: str, width: int):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def _overflow(page) -> float:  # type: ignore[no-untyped-def]
@@ -39,7 +28,8 @@ def test_two_learners_post_reply_and_see_what_is_new(browser, live_server,  # ty
     facilitator = make_user(Role.FACILITATOR, email="fatou@example.org", name="Fatou")
     make_cohort(facilitators=[facilitator], members=[ana, ben], name="Western Balkans 2026",
                 slug="wb")
-    first = _signed_in(browser, live_server, "ana@example.org", width)
+    _, first = signed_in(browser, live_server, "ana@example.org", width=width)
+    first.set_default_timeout(20_000)
     first.goto("/cohorts/wb/")
     first.get_by_role("link", name="The cohort's discussion").click()
     check_page(first, "discussion-empty")
@@ -52,7 +42,8 @@ def test_two_learners_post_reply_and_see_what_is_new(browser, live_server,  # ty
     check_page(first, "discussion-topic")
     assert _overflow(first) <= 0
 
-    second = _signed_in(browser, live_server, "ben@example.org", width)
+    _, second = signed_in(browser, live_server, "ben@example.org", width=width)
+    second.set_default_timeout(20_000)
     second.goto("/cohorts/wb/discussion")
     row = second.locator(".topic-item", has_text="Open budgets in the Balkans")
     expect(row.get_by_text("New", exact=True)).to_be_visible()
@@ -72,7 +63,8 @@ def test_two_learners_post_reply_and_see_what_is_new(browser, live_server,  # ty
     expect(first.locator("#unread + .post__meta, #unread ~ .post__meta").first).to_contain_text(
         "Ben Learner")
 
-    moderator = _signed_in(browser, live_server, "fatou@example.org", width)
+    _, moderator = signed_in(browser, live_server, "fatou@example.org", width=width)
+    moderator.set_default_timeout(20_000)
     moderator.goto("/cohorts/wb/discussion")
     moderator.get_by_role("link", name="Open budgets in the Balkans").click()
     moderator.locator("article", has_text="We did, in 2024").get_by_role(

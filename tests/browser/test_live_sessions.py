@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from lms.accounts.models import Role
 from lms.db import utcnow
 from lms.extensions import db
-from tests.browser.conftest import check_page
+from tests.browser.conftest import check_page, signed_in
 from tests.cohorts.helpers import make_cohort
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 
@@ -22,16 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 def _overflow(page) -> float:  # type: ignore[no-untyped-def]
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
-
-def _sign_in(browser, live_server, email: str, width: int):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return context, page
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -45,7 +35,7 @@ def test_a_session_from_scheduling_to_the_learners_calendar(browser, live_server
     db.session.commit()
     day = utcnow().date() + timedelta(days=5)
 
-    context, page = _sign_in(browser, live_server, "jelena@example.org", width)
+    context, page = signed_in(browser, live_server, "jelena@example.org", width=width)
     page.goto("/cohorts/wb-2026/sessions")
     check_page(page, "sessions-facilitator")
     page.get_by_label("Title").fill("Action plan clinic")
@@ -60,7 +50,7 @@ def test_a_session_from_scheduling_to_the_learners_calendar(browser, live_server
     assert _overflow(page) <= 0
     context.close()
 
-    context, page = _sign_in(browser, live_server, "lucas@example.org", width)
+    context, page = signed_in(browser, live_server, "lucas@example.org", width=width)
     page.goto("/")
     expect(page.get_by_role("link", name="Action plan clinic")).to_be_visible()
     page.goto("/cohorts/wb-2026/sessions")
