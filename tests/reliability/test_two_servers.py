@@ -36,7 +36,7 @@ from lms.accounts.models import User
 from lms.certificates.models import ACTIVE, Certificate, CertificateEvent
 from lms.courses import services as courses
 from lms.extensions import db
-from tests.certificates.helpers import COURSE, answer_checks, complete
+from tests.certificates.helpers import COURSE, answer_checks, approve_capstone, complete
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 from tests.factories import PASSWORD, make_user
 
@@ -246,9 +246,11 @@ def test_sign_in_attempts_count_across_both_servers(
 
 
 def _learner_one_step_from_the_certificate(number: int) -> User:
-    """Every lesson done but the last, whose knowledge checks are answered correctly."""
+    """Every lesson done but the last, whose knowledge checks are answered correctly, and the
+    reform project approved."""
     learner = make_user(name=f"Racing Learner {number}")
     last = courses.get_course(COURSE).lessons[-1]
+    approve_capstone(learner)
     complete(learner, lessons=-1)
     answer_checks(learner, last)
     return learner

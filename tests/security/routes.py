@@ -216,6 +216,7 @@ def real_values(world: World, rule: Rule,
         "lesson_id": [lesson.lesson_id for lesson in courses.get_course(COURSE).lessons],
         "filename": ["style.css"] if endpoint == "static" else ["missing.png"],
         **_capstone_values(world),
+        **_discussion_values(world),
     }
     candidates: list[dict[str, str]] = [{}]
     for name in sorted(rule.arguments):
@@ -233,6 +234,21 @@ def _capstone_values(world: World) -> dict[str, list[str]]:
         return {}
     return {"assignment_id": [str(objects.author_assignment), str(objects.peer_assignment)],
             "capstone_id": [str(objects.peer_capstone), str(objects.author_capstone)]}
+
+
+def _discussion_values(world: World) -> dict[str, list[str]]:
+    """The open cohort's topics (open ones first: a reply to a locked topic is refused) and
+    their posts, newest first, so that the ids do not depend on what earlier tests left in the
+    database's sequences."""
+    from lms.discussion.models import Post, Topic
+
+    topics = [str(topic_id) for topic_id in db.session.scalars(
+        select(Topic.id).where(Topic.cohort_id == world.open_cohort)
+        .order_by(Topic.locked, Topic.id.desc()).limit(3))]
+    posts = [str(post_id) for post_id in db.session.scalars(
+        select(Post.id).where(Post.cohort_id == world.open_cohort)
+        .order_by(Post.id.desc()).limit(3))]
+    return {"topic_id": topics, "post_id": posts} if topics else {}
 
 
 def converter_kind(rule: Rule, name: str) -> str:
