@@ -12,7 +12,6 @@ poll it, but rarely: every few hours per subscriber).
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -23,7 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.lessons import BIN, TRIVIAL, free_port, prepared_instance, rate, request, wait_until_up  # noqa: E402
+from bench.lessons import (  # noqa: E402
+    BIN,
+    TRIVIAL,
+    free_port,
+    load_options,
+    prepared_instance,
+    rate,
+    request,
+    wait_until_up,
+)
 
 COHORTS, SESSIONS = 5, 8
 PERSON = "bench.learner@example.org"
@@ -82,12 +90,7 @@ with app.app_context():
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
+    options = load_options(__doc__)
 
     with tempfile.TemporaryDirectory() as folder:
         env = prepared_instance(folder, PERSON, "Bench Learner")

@@ -13,7 +13,6 @@ trivial route, printing the median rate of each and their ratio. Goal: the page 
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ from bench.lessons import (  # noqa: E402
     PASSWORD,
     TRIVIAL,
     free_port,
+    load_options,
     prepared_instance,
     rate,
     request,
@@ -100,12 +100,7 @@ def median_ms(port: int, path: str, cookie: str, count: int = 40) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
+    options = load_options(__doc__)
 
     with tempfile.TemporaryDirectory() as folder:
         env = prepared_instance(folder, "bench.admin@example.org", "Bench Admin")

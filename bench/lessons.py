@@ -166,13 +166,18 @@ def rate(port: int, path: str, cookie: str, seconds: float, clients: int) -> flo
     return sum(counts) / (time.perf_counter() - started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def load_options(doc: str | None) -> argparse.Namespace:
+    """The options every gunicorn benchmark takes: how long, how many rounds, clients, workers."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    options = load_options(__doc__)
 
     with tempfile.TemporaryDirectory() as folder:
         env = prepared_instance(folder, EMAIL, "Bench Learner")

@@ -133,10 +133,8 @@ def compose(to: str, subject: str, body: str, *, reply_to: str | None = None) ->
     """A plain-text email from the platform's sender address; `reply_to` (a person's
     address, see `address`) is where an answer goes, when it should reach a person."""
     domain = urlsplit(current_app.config["LMS_BASE_URL"]).hostname or "lms.local"
-    # Not email.utils.make_msgid: its random part comes from the `random` module, which a test
-    # framework (Hypothesis) re-seeds, so two messages in the same 1/100 s could share an id.
-    # One line: a line break (typed in a reminder's subject, or in a name that fills one)
-    # would make the header invalid and the send fail.
+    # The subject on one line: a line break (typed in a reminder's subject, or in a name that
+    # fills one) would make the header invalid and the send fail.
     return Draft(sender=current_app.config["LMS_MAIL_FROM"], to=to,
                  subject=" ".join(subject.split()), body=body, reply_to=reply_to,
                  message_id=_message_id(domain),
