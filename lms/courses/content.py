@@ -22,6 +22,10 @@ from markdown.treeprocessors import Treeprocessor
 from lms.courses.assessment import FILE_NAME as ASSESSMENT_FILE
 from lms.courses.assessment import SelfAssessment, load_self_assessment
 from lms.courses.capstone_content import CapstoneSpec, check_capstone, read_capstone
+from lms.courses.diagrams import check_svg, diagram_path
+from lms.courses.editorial import check_correct_counts, check_lesson, read_editorial
+from lms.courses.glossary import FILE_NAME as GLOSSARY_FILE
+from lms.courses.glossary import Glossary, TermLinks, load_glossary
 from lms.courses.markup import (
     ID_PATTERN,
     NEEDS_ID,
@@ -36,10 +40,13 @@ from lms.courses.markup import (
     parse_quiz,
 )
 from lms.courses.models import PRIVATE, VISIBILITIES
+from lms.courses.stats import LessonStats, lesson_stats
+from lms.courses.style import FILE_NAME as STYLE_FILE
+from lms.courses.style import YAML_FILES, Rule, check_lines, load_style, unquoted_lines, yaml_lines
 
 COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "objectives",
                "licence", "pass_mark", "lessons", "certificate", "reflections", "quizzes",
-               "capstone")
+               "capstone", "editorial")
 CERTIFICATE_KEYS = ("programme", "signatories", "valid_years", "alumni")
 REFLECTIONS_KEYS = ("default_visibility",)
 QUIZZES_KEYS = ("explanation_after_wrong",)
@@ -49,8 +56,13 @@ EXPLANATION_AFTER_WRONG = 3
 REQUIRED_COURSE_KEYS = ("id", "default_language", "languages", "title", "summary", "licence",
                         "pass_mark", "lessons")
 FRONT_MATTER_KEYS = ("title", "minutes", "summary", "sources")
-STATIC_BLOCKS = ("objectives", "keypoints", "callout", "caution")
+STATIC_BLOCKS = ("objectives", "keypoints", "callout", "caution", "case")
+# The label of a case study, in the lesson's language (the page's language may differ).
+CASE_LABELS = {"en": "Case", "fr": "Cas", "es": "Caso"}
+# Blocks whose prose may link glossary terms (never objectives, quizzes or reflections).
+LINKED_BLOCKS = ("keypoints", "callout", "caution", "case")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s")
+_SOURCE_LINK = re.compile(r"\]\(\s*<?https?://|<https?://")
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
@@ -95,6 +107,7 @@ class Segment:
     kind: str  # "html", "block", "quiz" or "reflection"
     html: str = ""
     name: str = ""
+    label: str = ""  # a block's own label, in the lesson's language (a case study's)
 
 
 @dataclass
@@ -111,6 +124,7 @@ class LessonVersion:
     quizzes: dict[str, RenderedQuiz]
     reflections: dict[str, str]  # id -> prompt HTML
     words: int
+    stats: LessonStats = field(default_factory=lambda: LessonStats(0))
 
 
 @dataclass
@@ -172,6 +186,12 @@ class Course:
     explanation_after_wrong: int | None = EXPLANATION_AFTER_WRONG
     # The reform project the course asks for (lms.capstone), if it declares one.
     capstone: CapstoneSpec | None = None
+    # Its glossary (glossary.yml), if it has one: a page, and links from lessons.
+    glossary: Glossary | None = None
+
+    def glossary_language(self, language: str) -> str:
+        """The language the glossary is read in: the reader's, or the course's default."""
+        return language if language in self.languages else self.default_language
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles[self.default_language]
@@ -273,6 +293,11 @@ class _CourseLoader:
         default = settings["default_language"]
         languages = list(settings["languages"])
         listed: list[str] = list(settings["lessons"])
+        editorial = read_editorial(settings["editorial"], lines["editorial"], Reporter("", [])) \
+            if "editorial" in settings else None
+        glossary = load_glossary(self.folder, languages,
+                                 self.reporter(self.folder / GLOSSARY_FILE))
+        style = load_style(self.folder, languages, self.reporter(self.folder / STYLE_FILE))
         parsed: dict[str, dict[str, _ParsedLesson]] = {}
         for language in languages:
             parsed[language] = {}
@@ -283,7 +308,18 @@ class _CourseLoader:
                     lesson_report.warning(1, "draft", f"lesson '{lesson_id}' is not listed in "
                                           "course.yml lessons: it is a draft and is not shown")
                     continue
-                parsed[language][lesson_id] = _parse_lesson_file(path, lesson_report)
+                lesson = parsed[language][lesson_id] = _parse_lesson_file(path, lesson_report)
+                if editorial is not None and lesson.meta:
+                    check_lesson(editorial, lesson.stats, lesson.quizzes, lesson.meta,
+                                 lesson_report)
+                if style.get(language):
+                    check_lines(unquoted_lines(path.read_text(encoding="utf-8")),
+                                style[language], lesson_report)
+        self._check_style_in_yaml(style)
+        diagrams = self._diagrams(parsed, languages)
+        if editorial is not None:
+            check_correct_counts([quiz for lesson in parsed[default].values()
+                                  for quiz in lesson.quizzes], lines["editorial"], report)
         lessons: list[Lesson] = []
         for position, lesson_id in enumerate(listed):
             line = lines.get(("lessons", position), lines.get("lessons", 1))
@@ -311,7 +347,8 @@ class _CourseLoader:
                 versions[language] = translation
             if all(version.ok for version in versions.values()):
                 lessons.append(Lesson(lesson_id, position, {
-                    language: version.render(self.folder, language)
+                    language: version.render(self.folder, language, glossary,
+                                             diagrams.get(language, {}))
                     for language, version in versions.items()
                 }, default))
         self_assessment = load_self_assessment(
@@ -332,7 +369,41 @@ class _CourseLoader:
             explanation_after_wrong=_explanation_after_wrong(settings.get("quizzes") or {}),
             capstone=read_capstone(settings["capstone"], default) if "capstone" in settings
             else None,
+            glossary=glossary,
         )
+
+    def _check_style_in_yaml(self, style: dict[str, list[Rule]]) -> None:
+        """The style sheet applies to each language's texts in the course's YAML files too."""
+        for name in YAML_FILES:
+            path = self.folder / name
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            for language, rules in style.items():
+                check_lines(yaml_lines(text, language), rules, self.reporter(path))
+
+    def _diagrams(self, parsed: dict[str, dict[str, _ParsedLesson]],
+                  languages: list[str]) -> dict[str, dict[str, str]]:
+        """Every diagram the lessons show, checked in every course language: language -> name
+        -> the SVG markup for the page."""
+        used: dict[str, tuple[_ParsedLesson, int]] = {}
+        for by_id in parsed.values():
+            for lesson in by_id.values():
+                for name, line in lesson.diagrams.items():
+                    used.setdefault(name, (lesson, line))
+        markup: dict[str, dict[str, str]] = {language: {} for language in languages}
+        for name, (lesson, line) in sorted(used.items()):
+            for language in languages:
+                path = diagram_path(self.folder, language, name)
+                if not path.is_file():
+                    self.reporter(lesson.path).error(
+                        line, "diagram", f"diagram '{name}' has no {language} file: "
+                        f"diagrams/{language}/{name}.svg not found")
+                    continue
+                svg = check_svg(path, name, self.reporter(path))
+                if svg is not None:
+                    markup[language][name] = svg
+        return markup
 
     def _error_count(self) -> int:
         return sum(problem.severity == "error" for problem in self.problems)
@@ -390,6 +461,9 @@ class _CourseLoader:
             ok = _check_quizzes(settings["quizzes"], lines["quizzes"], report) and ok
         if "capstone" in settings:
             ok = check_capstone(settings["capstone"], languages, lines["capstone"], report) and ok
+        if "editorial" in settings:
+            ok = read_editorial(settings["editorial"], lines["editorial"], report) is not None \
+                and ok
         seen: set[str] = set()
         for position, lesson_id in enumerate(lessons):
             if lesson_id in seen:
@@ -520,9 +594,15 @@ class _ParsedLesson:
     quizzes: list[Quiz]
     reflections: dict[str, Block]
     ok: bool
+    diagrams: dict[str, int] = field(default_factory=dict)  # name -> line of its block
 
-    def render(self, folder: Path, language: str) -> LessonVersion:
-        renderer = _Renderer(folder, language)
+    @property
+    def stats(self) -> LessonStats:
+        return lesson_stats(self.tree, self.quizzes)
+
+    def render(self, folder: Path, language: str, glossary: Glossary | None = None,
+               diagrams: dict[str, str] | None = None) -> LessonVersion:
+        renderer = _Renderer(folder, language, glossary, diagrams or {})
         quizzes = {quiz.quiz_id: renderer.quiz(quiz) for quiz in self.quizzes}
         reflections = {block_id: renderer.markdown(block.text_source())
                        for block_id, block in self.reflections.items()}
@@ -533,7 +613,7 @@ class _ParsedLesson:
             sources_html=[renderer.inline(str(source))
                           for source in self.meta.get("sources") or []],
             segments=renderer.segments(self.tree), quizzes=quizzes, reflections=reflections,
-            words=words,
+            words=words, stats=self.stats,
         )
 
 
@@ -554,10 +634,16 @@ def _parse_lesson_file(path: Path, report: Reporter) -> _ParsedLesson:
     body_start = meta.pop("__body_line", len(lines) + 1) if meta is not None else len(lines) + 1
     body = lines[body_start - 1:]
     tree = parse_blocks(body, body_start, report)
-    quizzes, reflections = _check_lesson(path, tree, body_start, report)
+    quizzes, reflections, diagrams = _check_lesson(path, tree, body_start, report)
     ok = meta is not None and not any(problem.severity == "error"
                                       for problem in report.problems[before:])
-    return _ParsedLesson(path, meta or {}, tree, quizzes, reflections, ok)
+    return _ParsedLesson(path, meta or {}, tree, quizzes, reflections, ok, diagrams)
+
+
+def read_lesson_stats(path: Path) -> LessonStats:
+    """Count a lesson file (content-stats), whatever problems it may have."""
+    parsed = _parse_lesson_file(path, Reporter(str(path), []))
+    return parsed.stats
 
 
 def _front_matter(lines: list[str], report: Reporter) -> dict[str, Any] | None:
@@ -601,7 +687,7 @@ def _front_matter(lines: list[str], report: Reporter) -> dict[str, Any] | None:
 
 
 def _check_lesson(path: Path, tree: list[Text | Block], body_start: int,
-                  report: Reporter) -> tuple[list[Quiz], dict[str, Block]]:
+                  report: Reporter) -> tuple[list[Quiz], dict[str, Block], dict[str, int]]:
     first_heading = _check_text(path, tree, report)
     top_blocks = [node for node in tree if isinstance(node, Block)]
     _check_nesting(tree, None, report)
@@ -626,13 +712,21 @@ def _check_lesson(path: Path, tree: list[Text | Block], body_start: int,
         for extra in found[1:]:
             report.error(extra.line, "duplicate-block", f"a second '{name}' block")
 
+    _check_cases(tree, report)
     quizzes: list[Quiz] = []
     reflections: dict[str, Block] = {}
+    diagrams: dict[str, int] = {}
     seen: dict[str, int] = {}
     for block in top_blocks:
-        if block.name not in NEEDS_ID:
+        if block.name not in (*NEEDS_ID, "diagram"):
             continue
-        if block.name == "quiz":
+        if block.name == "diagram":
+            if not block.block_id:
+                report.error(block.line, "missing-id", "diagram needs the name of its file: "
+                             "'::: diagram {#name}' shows diagrams/<language>/name.svg")
+            else:
+                diagrams.setdefault(block.block_id, block.line)
+        elif block.name == "quiz":
             quizzes.append(parse_quiz(block, report))
         elif not block.block_id:
             report.error(block.line, "missing-id",
@@ -645,7 +739,17 @@ def _check_lesson(path: Path, tree: list[Text | Block], body_start: int,
                              f"on line {seen[block.block_id]}")
             else:
                 seen[block.block_id] = block.line
-    return quizzes, reflections
+    return quizzes, reflections, diagrams
+
+
+def _check_cases(nodes: list[Text | Block], report: Reporter) -> None:
+    """A case study is a real one: it links to its source."""
+    for node in nodes:
+        if isinstance(node, Block):
+            if node.name == "case" and not _SOURCE_LINK.search(node.text_source()):
+                report.error(node.line, "case-source", "a case needs its source: a link to it, "
+                             "such as [OGP, “…” (2019)](https://www.opengovpartnership.org/…)")
+            _check_cases(node.children, report)
 
 
 def _check_nesting(nodes: list[Text | Block], parent: Block | None, report: Reporter) -> None:
@@ -654,9 +758,13 @@ def _check_nesting(nodes: list[Text | Block], parent: Block | None, report: Repo
             continue
         if node.name in QUIZ_PARTS and (parent is None or parent.name != "quiz"):
             report.error(node.line, "misplaced-block", f"block '{node.name}' must be inside a quiz")
-        elif node.name in ("quiz", "reflection", "objectives", "keypoints") and parent is not None:
+        elif node.name in ("quiz", "reflection", "objectives", "keypoints", "diagram") \
+                and parent is not None:
             report.error(node.line, "misplaced-block", f"block '{node.name}' must be at the top "
                          f"level of the lesson, not inside '{parent.name}'")
+        elif parent is not None and parent.name == "diagram":
+            report.error(node.line, "misplaced-block", f"block '{node.name}' cannot be inside a "
+                         "diagram (its body is the caption)")
         if node.name != "quiz":  # quiz parts are checked by parse_quiz
             _check_nesting(node.children, node, report)
 
@@ -719,6 +827,16 @@ def _compare_quizzes(original: _ParsedLesson, translation: _ParsedLesson, where:
             elif quiz.correct_positions != source.correct_positions:
                 report.error(quiz.line, "translation", f"quiz '{quiz.quiz_id}': correct options "
                              f"{_positions(quiz)} here but {_positions(source)} in {where}")
+            if quiz.check_kind != source.check_kind:
+                report.error(quiz.line, "translation", f"quiz '{quiz.quiz_id}' is of kind "
+                             f"{quiz.check_kind or 'none'} here but {source.check_kind or 'none'} "
+                             f"in {where}")
+    for what, mine_ids, theirs_ids in (
+            ("reflections", list(translation.reflections), list(original.reflections)),
+            ("diagrams", list(translation.diagrams), list(original.diagrams))):
+        if mine_ids != theirs_ids:
+            report.error(1, "translation", f"{what} differ from {where}: here "
+                         f"{mine_ids or 'none'}, there {theirs_ids or 'none'}")
     if sum(problem.severity == "error" for problem in report.problems) > errors_before:
         translation.ok = False
 
@@ -758,12 +876,42 @@ class _MediaExtension(Extension):
 
 
 class _Renderer:
-    def __init__(self, folder: Path, language: str) -> None:
+    """Renders one lesson in one language (one instance per lesson: term links are made once
+    per lesson)."""
+
+    def __init__(self, folder: Path, language: str, glossary: Glossary | None = None,
+                 diagrams: dict[str, str] | None = None) -> None:
+        self.language = language
+        self.diagrams = diagrams or {}
         self.md = markdown.Markdown(
             extensions=["tables", "toc", "attr_list", "fenced_code", "sane_lists",
                         _MediaExtension(folder, language)],
             output_format="html",
         )
+        self.terms: TermLinks | None = None
+        if glossary is not None:
+            course_id = folder.name
+            self.terms = TermLinks(self.md, glossary, language,
+                                   lambda term_id: f"/courses/{course_id}/glossary#{term_id}")
+            # After the inline patterns (20): links, code and emphasis are elements by then.
+            self.md.treeprocessors.register(self.terms, "lms_terms", 4)
+
+    def prose(self, source: str) -> str:
+        """Markdown of the lesson's prose, where glossary terms link to their definition."""
+        if self.terms is None:
+            return self.markdown(source)
+        self.terms.active = True
+        try:
+            return self.markdown(source)
+        finally:
+            self.terms.active = False
+
+    def diagram(self, block: Block) -> str:
+        name = block.block_id or ""
+        caption = self.inline(block.text_source().strip()) if block.text_source().strip() else ""
+        figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+        return (f'<figure class="diagram" id="diagram-{name}">{self.diagrams.get(name, "")}'
+                f"{figcaption}</figure>")
 
     def markdown(self, source: str) -> str:
         return self.md.reset().convert(source)
@@ -791,7 +939,7 @@ class _Renderer:
         def flush() -> None:
             source = "\n".join(pending).strip()
             if source:
-                segments.append(Segment("html", self.markdown(source)))
+                segments.append(Segment("html", self.prose(source)))
             pending.clear()
 
         for node in tree:
@@ -799,7 +947,14 @@ class _Renderer:
                 pending.append(node.source())
             elif node.name in STATIC_BLOCKS:
                 flush()
-                segments.append(Segment("block", self.markdown(node.text_source()), node.name))
+                source = node.text_source()
+                html = self.prose(source) if node.name in LINKED_BLOCKS else self.markdown(source)
+                label = CASE_LABELS.get(self.language, CASE_LABELS["en"]) \
+                    if node.name == "case" else ""
+                segments.append(Segment("block", html, node.name, label))
+            elif node.name == "diagram":
+                flush()
+                segments.append(Segment("html", self.diagram(node)))
             elif node.name in NEEDS_ID:
                 flush()
                 segments.append(Segment(node.name, name=node.block_id or ""))

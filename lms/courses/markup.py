@@ -12,11 +12,16 @@ import string
 import unicodedata
 from dataclasses import dataclass, field
 
-BLOCK_NAMES = ("objectives", "keypoints", "callout", "caution", "instructor", "reflection",
-               "quiz", "hint", "explanation")
+BLOCK_NAMES = ("objectives", "keypoints", "callout", "caution", "case", "instructor",
+               "reflection", "quiz", "hint", "explanation", "diagram")
 QUIZ_PARTS = ("hint", "explanation")
 NEEDS_ID = ("quiz", "reflection")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# What a knowledge check asks of the learner (`::: quiz {#id kind=scenario}`): apply the ideas
+# to a situation, explain an idea, or remember a fact. Authors' bookkeeping, never shown.
+CHECK_KINDS = ("scenario", "concept", "recall")
+# The `key=value` attributes each block accepts besides its {#id}.
+BLOCK_ATTRIBUTES: dict[str, dict[str, tuple[str, ...]]] = {"quiz": {"kind": CHECK_KINDS}}
 
 _OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<name>[A-Za-z][\w-]*)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _CLOSE = re.compile(r"^(?P<colons>:{3,})\s*$")
@@ -79,6 +84,7 @@ class Block:
     colons: int
     line: int
     children: list[Text | Block] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
 
     def blocks(self) -> list[Block]:
         return [child for child in self.children if isinstance(child, Block)]
@@ -138,16 +144,26 @@ def _open_block(match: re.Match[str], number: int, parent: Block, report: Report
                      f"block '{name}' is inside '{parent.name}' (line {parent.line}) and must use "
                      f"more colons than it: '{':' * (parent.colons + 1)} {name}'")
     block_id = None
+    attributes: dict[str, str] = {}
+    allowed = BLOCK_ATTRIBUTES.get(name, {})
     for token in (match.group("attrs") or "").split():
+        key, equals, value = token.partition("=")
         if token.startswith("#") and block_id is None:
             block_id = token[1:]
+        elif equals and key in allowed and key not in attributes:
+            attributes[key] = value
+            if value not in allowed[key]:
+                report.error(number, "block-attribute",
+                             f"{key} '{value}' on block '{name}' must be one of "
+                             f"{', '.join(allowed[key])}{did_you_mean(value, allowed[key])}")
         else:
+            accepted = " ".join(["{#id", *(f"{key}=..." for key in allowed)]) + "}"
             report.error(number, "block-attribute", f"unsupported attribute '{token}' on block "
-                         f"'{name}': only {{#id}} is allowed")
+                         f"'{name}': only {accepted} is allowed")
     if block_id is not None and not ID_PATTERN.match(block_id):
         report.error(number, "invalid-id",
                      f"id '{block_id}' must use lower-case letters, digits and hyphens")
-    block = Block(name, block_id, colons, number)
+    block = Block(name, block_id, colons, number, attributes=attributes)
     parent.children.append(block)
     return block
 
@@ -196,6 +212,9 @@ class Quiz:
     answers: list[str]
     hint: str | None
     explanation: str | None
+    # What it asks of the learner (CHECK_KINDS), from `kind=` on its fence; None if not said.
+    # Not to be confused with `kind`, the form of the answer.
+    check_kind: str | None = None
 
     @property
     def correct_positions(self) -> tuple[int, ...]:
@@ -257,8 +276,10 @@ def parse_quiz(block: Block, report: Reporter) -> Quiz:
             else:
                 question.append(raw)
     kind = _quiz_kind(block, markers, options, answers, report)
+    check_kind = block.attributes.get("kind")
     quiz = Quiz(block.block_id or "", block.line, kind, "\n".join(question).strip(), options,
-                answers, parts.get("hint"), parts.get("explanation"))
+                answers, parts.get("hint"), parts.get("explanation"),
+                check_kind if check_kind in CHECK_KINDS else None)
     _check_quiz(quiz, block, report)
     return quiz
 

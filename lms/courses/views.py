@@ -282,3 +282,15 @@ def media(course_id: str, filename: str) -> ResponseReturnValue:
     if safe_join(str(folder), filename) is None:
         abort(404)
     return send_from_directory(folder, filename, max_age=86400)
+
+
+@bp.route("/<course_id>/glossary")
+@requires(SIGNED_IN)
+def glossary(course_id: str) -> ResponseReturnValue:
+    """The course's glossary in the reader's language (or the course's default), A to Z."""
+    course, _ = _load(course_id)
+    if course.glossary is None:
+        abort(404)
+    language = course.glossary_language(_language())
+    return render_template("courses/glossary.html", course=course, language=language,
+                           glossary=course.glossary, entries=course.glossary.in_language(language))

@@ -83,3 +83,24 @@ def write_course(root: Path, files: dict[str, str | None] | None = None) -> Path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root / "content"
+
+
+def svg(name: str, title: str = "The action-plan cycle", extra: str = "") -> str:
+    """A diagram file that passes every check; `extra` goes inside the drawing."""
+    return f"""\
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- a comment the page does not need -->
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="800" height="400"
+     role="img" aria-labelledby="{name}-title {name}-desc">
+  <title id="{name}-title">{title}</title>
+  <desc id="{name}-desc">Four steps in a circle.</desc>
+  <rect id="{name}-box" x="10" y="10" width="180" height="80" fill="url(#{name}-fill)"/>
+  <text x="20" y="50"><tspan>Co-create</tspan> <tspan>&amp; publish</tspan></text>
+  {extra}
+</svg>
+"""
+
+# The same course in the partnership's three languages.
+COURSE_YML_3 = COURSE_YML.replace("[en, fr]", "[en, fr, es]").replace(
+    "démonstration}", "démonstration, es: Curso de demostración}").replace(
+    "fr: Une démo.}", "fr: Une démo., es: Una demostración.}")

@@ -44,6 +44,7 @@ from tests.security.live_cases import live_attempts
 NO_WRONG_OBJECT = {
     "static": "public files",
     "courses.media": "a course's public images",
+    "courses.glossary": "a course's glossary: the same page for every signed-in reader",
     "certificates.admin_show": "admins manage every certificate",
     "accounts.admin_set_role": "admins manage every account",
     "cohorts.edit": "admins manage every cohort",
