@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from lms import backup, demo
 from lms.accounts.cli import create_admin
 from lms.certificates.cli import generate_signing_key, render_certificates
-from lms.courses.cli import check_content
+from lms.courses.cli import check_content, content_stats
 from lms.jobs.cli import worker
 
 # Also registered as a Flask plugin command (pyproject.toml), so that `flask lms check-content`
@@ -18,6 +18,7 @@ from lms.jobs.cli import worker
 lms_cli = AppGroup("lms", help="Open Government learning platform commands.")
 lms_cli.add_command(create_admin)
 lms_cli.add_command(check_content)
+lms_cli.add_command(content_stats)
 lms_cli.add_command(generate_signing_key)
 lms_cli.add_command(render_certificates)
 lms_cli.add_command(worker)
