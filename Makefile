@@ -63,7 +63,8 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	@set -e; for script in bench/[!_]*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script"; done
 
-# Re-extract UI strings after changing templates or code, then translate lms/translations/fr/.../messages.po.
+# Re-extract UI strings after changing templates or code, then translate the new entries of every
+# language's lms/translations/<lang>/LC_MESSAGES/messages.po (fr, es).
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -k N_ -o messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i messages.pot -d lms/translations

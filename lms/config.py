@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production
-LANGUAGES = ("en", "fr")
+LANGUAGES = ("en", "fr", "es")  # the partnership's working languages
 
 
 class ConfigError(RuntimeError):

@@ -12,6 +12,8 @@ from datetime import date
 
 from flask_babel import format_date, get_locale, gettext, ngettext
 
+from lms import i18n
+
 OVERDUE = "overdue"
 SOON = "soon"  # today or within the next SOON_DAYS days
 LATER = "later"
@@ -39,10 +41,13 @@ class Deadline:
         return SOON if self.days <= SOON_DAYS else LATER
 
     def date_text(self) -> str:
-        """"17 November" ("17 novembre", "1er décembre"), with the year when it is not this
-        year's."""
-        pattern = "d MMMM" if self.on.year == self.today.year else "d MMMM y"
-        text = format_date(self.on, pattern)
+        """"17 November" ("17 novembre", "1er décembre", "17 de noviembre"), with the year when
+        it is not this year's."""
+        this_year = self.on.year == self.today.year
+        if str(get_locale()) == "en":  # day first, as British English writes it
+            text = format_date(self.on, "d MMMM" if this_year else "d MMMM y")
+        else:  # the language's own order and words ("17 de noviembre de 2027")
+            text = i18n.format_date(self.on, "dMMMM" if this_year else "yMMMMd")
         if self.on.day == 1 and str(get_locale()).startswith("fr"):
             text = "1er" + text[1:]  # French writes the first of the month as an ordinal
         return str(text)

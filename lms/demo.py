@@ -46,7 +46,7 @@ DEMO_PEOPLE = (
     DemoPerson("learner@demo.test", "Lucas Ferreira", Role.LEARNER, "BR",
                "Controladoria-Geral da União"),
     DemoPerson("alumna@demo.test", "Marta Núñez", Role.LEARNER, "CO",
-               "Secretaría de Transparencia"),
+               "Secretaría de Transparencia", "es"),
     DemoPerson("arben.krasniqi@demo.test", "Arben Krasniqi", Role.LEARNER, "XK",
                "Ministry of Local Government Administration"),
     DemoPerson("elira.hoxha@demo.test", "Elira Hoxha", Role.LEARNER, "AL",
@@ -60,9 +60,13 @@ DEMO_PEOPLE = (
     DemoPerson("hery.rakoto@demo.test", "Hery Rakotomalala", Role.LEARNER, "MG",
                "Ministère de la Communication et de la Culture", "fr"),
     DemoPerson("camila.rojas@demo.test", "Camila Rojas", Role.LEARNER, "CL",
-               "Consejo para la Transparencia"),
+               "Consejo para la Transparencia", "es"),
     DemoPerson("diego.quispe@demo.test", "Diego Quispe", Role.LEARNER, "PE",
-               "Presidencia del Consejo de Ministros"),
+               "Presidencia del Consejo de Ministros", "es"),
+    DemoPerson("lucia.mendoza@demo.test", "Lucía Mendoza", Role.LEARNER, "MX",
+               "Secretaría de la Función Pública", "es"),
+    DemoPerson("jorge.alvarado@demo.test", "Jorge Alvarado", Role.LEARNER, "HN",
+               "Instituto de Acceso a la Información Pública", "es"),
     DemoPerson("anh.nguyen@demo.test", "Nguyễn Thị Anh", Role.LEARNER, "PH",
                "Department of Budget and Management"),
     DemoPerson("oksana.bondar@demo.test", "Oksana Bondar", Role.LEARNER, "UA",
@@ -98,6 +102,10 @@ DEMO_COHORTS = (
                ("facilitator2@demo.test",), 6, 84, False, {
                    "kouadio.yao@demo.test": (1, 1), "fatou.sow@demo.test": (0, 0),
                    "hery.rakoto@demo.test": (1, 4)}),
+    # Read in Spanish: its learners' accounts are in Spanish (the cohort itself has no language).
+    DemoCohort("america-latina-2026", "América Latina y el Caribe 2026",
+               "latin-america-caribbean", ("facilitator2@demo.test", "admin@demo.test"), 20, 84,
+               False, {"lucia.mendoza@demo.test": (3, 1), "jorge.alvarado@demo.test": (1, 5)}),
     DemoCohort("anti-corruption-2026", "Anti-corruption champions 2026", "anti-corruption",
                ("facilitator2@demo.test", "admin@demo.test"), 120, 90, True, {
                    "alumna@demo.test": (7, 31), "camila.rojas@demo.test": (7, 35),
@@ -178,7 +186,7 @@ def load_certificates() -> None:
 
 
 def load_cohorts() -> None:
-    """Three cohorts at different stages, with varied progress in Open Government 101."""
+    """Four cohorts at different stages, with varied progress in Open Government 101."""
     from lms.cohorts import services as cohorts
     from lms.cohorts.models import Cohort, Membership
     from lms.courses import services as courses

@@ -229,34 +229,36 @@ PAST_COHORTS = (
             "Directora de transparencia proactiva", ("anti-corruption", "participation-inclusion"),
             ("es", "en"),
             "Publicamos los datos de obra pública para que la ciudadanía pueda vigilarla.",
-            exchange=True)),
+            exchange=True), "es"),
         A("Valentina Gómez", "CO", "Alcaldía de Medellín", P(
             "Líder de participación ciudadana", ("participation-inclusion", "civic-space"),
-            ("es", "en"), "Presupuesto participativo en las comunas de Medellín.")),
+            ("es", "en"), "Presupuesto participativo en las comunas de Medellín."),
+          "es"),
         A("Mateo Fernández", "AR", "Oficina Anticorrupción", P(
             "Coordinador de integridad", ("anti-corruption", "justice"), ("es", "en", "pt"),
             "Conflict of interest rules for senior officials, and how to make them stick.",
-            messages=False)),
+            messages=False), "es"),
         A("Rosa Huamán", "PE", "Defensoría del Pueblo", P(
             "Comisionada, derechos de los pueblos indígenas", ("justice", "civic-space"),
             ("es",), "Consulta previa y acceso a la justicia en la Amazonía peruana.",
-            exchange=True)),
+            exchange=True), "es"),
         A("Andrés Villalobos", "CR",
           "Ministerio de Ciencia, Innovación, Tecnología y Telecomunicaciones", P(
               "Digital government adviser", ("digital-governance",), ("es", "en"),
-              "Interoperability between ministries, one register at a time.")),
+              "Interoperability between ministries, one register at a time."), "es"),
         A("Gabriela Castillo", "GT", "Organismo Judicial", P(
             "Coordinadora de datos judiciales abiertos", ("justice", "digital-governance"),
             ("es",), "Sentencias públicas y estadísticas judiciales en formatos abiertos.",
-            website="https://gabriela-castillo.example.com", exchange=True)),
+            website="https://gabriela-castillo.example.com", exchange=True), "es"),
         A("Daniela Paredes", "EC", "Consejo de Participación Ciudadana y Control Social", P(
             "Especialista en veedurías ciudadanas", ("participation-inclusion", "anti-corruption"),
-            ("es",), "Acompaño a las veedurías ciudadanas que vigilan la obra pública.")),
+            ("es",), "Acompaño a las veedurías ciudadanas que vigilan la obra pública."),
+          "es"),
         A("Tomás Acosta", "UY", "AGESIC", P(
             "Open government coordinator", ("digital-governance", "participation-inclusion"),
             ("es", "pt", "en"),
             "Uruguay's fifth action plan: co-created with 40 organisations. Ask me how.",
-            exchange=True)),
+            exchange=True), "es"),
         A("Thiago Oliveira", "BR", "Controladoria-Geral do Estado de Minas Gerais", P(
             "Auditor", ("anti-corruption",), ("pt", "es"), "Auditoria de contratos.",
             listed=False)),

@@ -14,7 +14,8 @@ from flask_login import current_user
 
 from lms.config import LANGUAGES
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+# Each language named in itself, as the switcher and the account page offer it.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 # Babel's territory list mixes real countries with regions and placeholders.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
 
@@ -33,7 +34,20 @@ def select_locale() -> str:
         return chosen
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The first of the browser's languages (best first) that the site speaks, by its primary
+    tag: "es-CO" and "es-419" read Spanish. Werkzeug's best_match prefers an exact match of
+    lower quality, so that "en-US, es;q=0.9" would get Spanish."""
+    for tag, quality in request.accept_languages:
+        if quality <= 0:  # "q=0": not acceptable
+            continue
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return LANGUAGES[0]
 
 
 # Babel's named formats; any other format is a skeleton such as "yMMMM" (month and year), which

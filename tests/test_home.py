@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
@@ -47,11 +47,14 @@ def day(days_from_today: int) -> date:
 def due_html(days_from_today: int, language: str, relative: str) -> str:
     """The due date as the pages write it: "Due <time ...>17 November</time>, in 3 days"."""
     on = day(days_from_today)
-    words = format_date(on, "d MMMM" if on.year == cohorts.today().year else "d MMMM y",
-                        locale=language)
+    this_year = on.year == cohorts.today().year
+    if language == "en":
+        words = format_date(on, "d MMMM" if this_year else "d MMMM y", locale=language)
+    else:  # "17 novembre", "17 de noviembre de 2027"
+        words = format_skeleton("dMMMM" if this_year else "yMMMMd", on, locale=language)
     if language == "fr" and on.day == 1:
         words = "1er" + words[1:]
-    prefix = "À rendre le" if language == "fr" else "Due"
+    prefix = {"en": "Due", "fr": "À rendre le", "es": "Vence el"}[language]
     return f'{prefix} <time datetime="{on.isoformat()}">{words}</time>, {relative}'
 
 
@@ -80,6 +83,7 @@ def test_visitors_still_see_the_public_home_page(client: FlaskClient) -> None:
 @pytest.mark.parametrize(("language", "overdue", "coming"), [
     ("en", "overdue by 1 day", "in 7 days"),
     ("fr", "en retard de 1 jour", "dans 7 jours"),
+    ("es", "con 1 día de retraso", "en 7 días"),
 ])
 def test_the_learner_resumes_and_sees_what_is_due(client: FlaskClient, login_as, language: str,
                                                   overdue: str, coming: str) -> None:
@@ -97,9 +101,11 @@ def test_the_learner_resumes_and_sees_what_is_due(client: FlaskClient, login_as,
     resume = re.search(r'<a class="button" href="([^"]+)">([^<]+)</a>', page)
     assert resume is not None
     assert resume.group(1) == f"/courses/{COURSE}/{second.lesson_id}/"
-    assert resume.group(2) == ("Continuer : " if language == "fr" else "Continue: ") + title
+    assert resume.group(2) == {"en": "Continue: ", "fr": "Continuer : ",
+                               "es": "Continuar: "}[language] + title
     assert due_html(7, language, coming) in page
-    assert ("1 sur 7 leçons terminées" if language == "fr" else "1 of 7 lessons done") in page
+    assert {"en": "1 of 7 lessons done", "fr": "1 sur 7 leçons terminées",
+            "es": "1 de 7 lecciones terminadas"}[language] in page
 
 
 def test_the_invitation_notice_stays_on_the_desk(client: FlaskClient, login_as) -> None:
@@ -273,7 +279,8 @@ def test_a_facilitator_of_1_or_6_cohorts_costs_the_same_queries(app: Flask) -> N
 
 # --- due dates on the course and lesson pages ----------------------------------------------------
 
-@pytest.mark.parametrize(("language", "coming"), [("en", "in 7 days"), ("fr", "dans 7 jours")])
+@pytest.mark.parametrize(("language", "coming"), [("en", "in 7 days"), ("fr", "dans 7 jours"),
+                                                 ("es", "en 7 días")])
 def test_the_course_page_shows_each_lesson_due_date(client: FlaskClient, login_as,
                                                     language: str, coming: str) -> None:
     learner = login_as(locale=language)

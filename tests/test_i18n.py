@@ -1,14 +1,18 @@
-"""English and French: the switcher, the account's language, and complete catalogues."""
+"""English, French and Spanish: the switcher, the account's and the browser's language, and
+complete catalogues."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
-from lms.config import ROOT
+from lms.config import LANGUAGES, ROOT
 from lms.extensions import db
+
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
 
 
 def test_language_switcher_turns_the_site_french(client: FlaskClient) -> None:
@@ -18,6 +22,25 @@ def test_language_switcher_turns_the_site_french(client: FlaskClient) -> None:
     assert '<html lang="fr">' in page
     assert "<h1>Se connecter</h1>" in page
     assert 'lang="en">English</button>' in page
+
+
+def test_the_switcher_offers_each_other_language_named_in_itself(client: FlaskClient) -> None:
+    offered = {"en": ('lang="fr">Français</button>', 'lang="es">Español</button>'),
+               "fr": ('lang="en">English</button>', 'lang="es">Español</button>'),
+               "es": ('lang="en">English</button>', 'lang="fr">Français</button>')}
+    for language, buttons in offered.items():
+        client.post("/language", data={"lang": language, "next": "/"})
+        page = client.get("/login").text
+        assert f'<html lang="{language}">' in page
+        assert all(button in page for button in buttons), language
+        assert f'value="{language}" lang="{language}"' not in page  # not the page's own
+
+
+def test_language_switcher_turns_the_site_spanish(client: FlaskClient) -> None:
+    client.post("/language", data={"lang": "es", "next": "/login"})
+    page = client.get("/login").text
+    assert '<html lang="es">' in page
+    assert "<h1>Iniciar sesión</h1>" in page
 
 
 def test_switcher_saves_the_choice_on_the_account(client: FlaskClient, login_as) -> None:
@@ -37,17 +60,36 @@ def test_browser_language_is_the_default(client: FlaskClient) -> None:
     assert '<html lang="fr">' in page
 
 
+@pytest.mark.parametrize(("header", "language"), [
+    ("es", "es"), ("es-CO", "es"), ("es-419,es;q=0.9", "es"), ("es-MX,en;q=0.5", "es"),
+    ("pt-BR,es;q=0.8,en;q=0.5", "es"), ("en-US,es;q=0.9", "en"), ("de-DE,fr;q=0.7", "fr"),
+    ("es;q=0,fr;q=0.5", "fr"), ("de", "en"),
+])
+def test_the_browsers_languages_are_read_best_first_by_their_primary_tag(
+        client: FlaskClient, header: str, language: str) -> None:
+    page = client.get("/login", headers={"Accept-Language": header}).text
+    assert f'<html lang="{language}">' in page
+
+
+def test_a_spanish_browser_registers_in_spanish(client: FlaskClient) -> None:
+    page = client.get("/register", headers={"Accept-Language": "es-CO,es;q=0.9"}).text
+    assert "<h1>Crear una cuenta</h1>" in page
+    assert '<option selected value="es">Español</option>' in page
+
+
 def test_switcher_refuses_unknown_languages_and_other_hosts(client: FlaskClient) -> None:
     response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
     assert '<html lang="en">' in client.get("/").text
 
 
-def test_error_pages_are_translated(client: FlaskClient) -> None:
-    client.post("/language", data={"lang": "fr", "next": "/"})
+@pytest.mark.parametrize(("language", "title"), [("fr", "Page introuvable"),
+                                               ("es", "Página no encontrada")])
+def test_error_pages_are_translated(client: FlaskClient, language: str, title: str) -> None:
+    client.post("/language", data={"lang": language, "next": "/"})
     response = client.get("/nowhere")
     assert response.status_code == 404
-    assert "Page introuvable" in response.text
+    assert title in response.text
 
 
 def test_countries_are_named_in_the_page_language(client: FlaskClient) -> None:
@@ -55,15 +97,24 @@ def test_countries_are_named_in_the_page_language(client: FlaskClient) -> None:
     page = client.get("/register").text
     assert '<option value="CI">Côte d’Ivoire</option>' in page
     assert '<option value="DE">Allemagne</option>' in page
+    client.post("/language", data={"lang": "es", "next": "/"})
+    page = client.get("/register").text
+    assert '<option value="DE">Alemania</option>' in page
 
 
-def test_french_catalogue_is_complete_and_compiled() -> None:
-    folder = ROOT / "lms" / "translations" / "fr" / "LC_MESSAGES"
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_catalogue_is_complete_and_compiled(language: str) -> None:
+    folder = ROOT / "lms" / "translations" / language / "LC_MESSAGES"
     with (folder / "messages.po").open("rb") as handle:
         catalogue = read_po(handle)
-    missing = [message.id for message in catalogue if message.id and not message.string]
+    # Every form of a plural: Spanish has three (one, many, other), French two.
+    missing = [message.id for message in catalogue if message.id and (
+        not all(message.string) if isinstance(message.string, list | tuple)
+        else not message.string)]
     fuzzy = [message.id for message in catalogue if message.id and message.fuzzy]
     assert missing == [] and fuzzy == []
+    plurals = [message for message in catalogue if isinstance(message.id, list | tuple)]
+    assert plurals and all(len(message.string) == catalogue.num_plurals for message in plurals)
     assert _mo_matches_po(folder), "run `make translations` to compile the catalogue"
 
 
@@ -86,11 +137,12 @@ def _frozen(value: object) -> object:
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
-def test_every_ui_string_is_in_the_catalogue() -> None:
-    """Strings marked in code and templates must all have a French entry."""
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_ui_string_is_in_the_catalogue(language: str) -> None:
+    """Strings marked in code and templates must all have an entry in each language."""
     from babel.messages.extract import extract_from_dir
 
-    with (ROOT / "lms/translations/fr/LC_MESSAGES/messages.po").open("rb") as handle:
+    with (ROOT / f"lms/translations/{language}/LC_MESSAGES/messages.po").open("rb") as handle:
         known = {message.id for message in read_po(handle) if message.id}
     method_map = [("lms/**.py", "python"), ("templates/**.html", "jinja2"),
                   ("templates/**.txt", "jinja2")]

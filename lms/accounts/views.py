@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import public
@@ -116,7 +116,8 @@ def register() -> ResponseReturnValue:
         return redirect(url_for("pages.home"))
     form = RegisterForm()
     if request.method == "GET":
-        form.locale.data = str(request.args.get("lang") or session.get("lang") or "en")
+        # The page's own language: the switcher's choice, else the browser's ("es-CO": es).
+        form.locale.data = str(request.args.get("lang") or get_locale())
     if form.validate_on_submit():
         services.register(
             name=form.name.data, email=form.email.data, password=form.password.data,

@@ -44,8 +44,9 @@ OUTPUT_INTENT = "--lms-srgb"
 ATTACHMENT_NAME = "credential.json"
 ATTACHMENT_DESCRIPTION = "Open Badges 3.0 credential"
 
-# Babel locale for each certificate language: British English writes "26 November 2026".
-DATE_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+# Babel locale for each certificate language: British English writes "26 November 2026",
+# Spanish "26 de noviembre de 2026" (the same in Spain and Latin America).
+DATE_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es"}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -71,6 +72,18 @@ LABELS: dict[str, dict[str, str]] = {
         "verification_code": "Code de vérification",
         "qr_title": "Code QR : ouvrir la page de vérification",
         "capstone": "Projet de réforme approuvé",
+    },
+    "es": {
+        "title": "Certificado de aprobación",
+        "certifies": "Se certifica que",
+        "completed": "ha completado con éxito",
+        "cohort": "Cohorte",
+        "issued_on": "Expedido el",
+        "valid_until": "Válido hasta el",
+        "verify_at": "Verificar en",
+        "verification_code": "Código de verificación",
+        "qr_title": "Código QR: abrir la página de verificación",
+        "capstone": "Proyecto de reforma aprobado",
     },
 }
 
@@ -102,7 +115,7 @@ class CertificateView:
 
 
 def labels_for(language: str) -> dict[str, str]:
-    """The fixed wording of a certificate in `language` ("en" or "fr")."""
+    """The fixed wording of a certificate in `language` ("en", "fr" or "es")."""
     try:
         return dict(LABELS[language])
     except KeyError:
@@ -110,7 +123,8 @@ def labels_for(language: str) -> dict[str, str]:
 
 
 def format_day(day: date, language: str) -> str:
-    """A date as written in `language`: "26 November 2026", "26 novembre 2026"."""
+    """A date as written in `language`: "26 November 2026", "26 novembre 2026",
+    "26 de noviembre de 2026"."""
     labels_for(language)
     return format_date(day, format="long", locale=DATE_LOCALES[language])
 

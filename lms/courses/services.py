@@ -266,7 +266,11 @@ def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
             raise CourseError(gettext("Choose one of the options."))
     if not (attempt.isascii() and attempt.isdigit()) or int(attempt) > 100_000:
         raise CourseError(gettext("This form has expired. Please send it again."))
-    correct = answer_is_correct(quiz, answer)
+    # A typed answer is right in any of the lesson's languages: whoever reads the French
+    # version types the French name, and may have switched language since.
+    accepted = [version.quizzes[quiz_id].quiz for version in lesson.versions.values()
+                if quiz_id in version.quizzes] if quiz.kind == "text" else [quiz]
+    correct = any(answer_is_correct(each, answer) for each in accepted)
     insert_or_ignore(QuizAttempt, {
         "user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
         "quiz_id": quiz_id, "attempt": int(attempt), "answer": answer, "correct": correct,

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import format_date, gettext
 
+from lms import i18n
 from lms.cohorts.focus import REGIONAL, REGIONS, THEMATIC, THEMES, focus_label
 from lms.cohorts.models import Cohort
 from lms.courses.content import Course
@@ -188,7 +189,9 @@ def activity_table(counts: Sequence[queries.MonthActivity], cohorts: Sequence[Co
 def _month_row(row: Row, index: int) -> Row:
     year, month = (int(part) for part in row.key.split("-"))
     first = date(year, month, 1)
-    return replace(row, label=format_date(first, "MMMM y"), short_label=format_date(first, "MMM"),
+    # "yMMMM": the language's own words ("December 2026", "diciembre de 2026").
+    return replace(row, label=i18n.format_date(first, "yMMMM"),
+                   short_label=format_date(first, "MMM"),
                    sublabel=str(year) if index == 0 or month == 1 else "")
 
 

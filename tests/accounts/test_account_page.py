@@ -20,6 +20,20 @@ def test_user_updates_their_details(client: FlaskClient, login_as) -> None:
         "Ana Ñúñez", "CO", "Secretaría", "fr")
 
 
+def test_the_account_offers_three_languages_each_named_in_itself(client: FlaskClient,
+                                                                login_as) -> None:
+    user = login_as(name="Ana", country="CO")
+    page = client.get("/account").text
+    for code, name in (("en", "English"), ("fr", "Français"), ("es", "Español")):
+        assert f'value="{code}">{name}</option>' in page
+    response = client.post("/account", data={"name": "Ana", "country": "CO", "organisation": "",
+                                             "locale": "es"}, follow_redirects=True)
+    assert '<html lang="es">' in response.text
+    assert "Sus datos se guardaron." in response.text
+    db.session.refresh(user)
+    assert user.locale == "es"
+
+
 def test_user_changes_their_password(client: FlaskClient, login_as) -> None:
     user = login_as()
     response = client.post("/account/password", data={"current_password": PASSWORD,

@@ -85,10 +85,17 @@ def test_reset_ends_other_sessions(client: FlaskClient, app: Flask, outbox) -> N
     assert other_device.get("/account").status_code == 302
 
 
-def test_reset_in_the_users_language(client: FlaskClient, outbox) -> None:
-    make_user(email="awa@example.org", locale="fr")
+@pytest.mark.parametrize(("language", "subject", "body"), [
+    ("fr", "Réinitialisez votre mot de passe", "Bonjour Awa,"),
+    ("es", "Restablezca su contraseña", "Hola, Awa:\n\nPara elegir una nueva contraseña"),
+])
+def test_reset_in_the_users_language(client: FlaskClient, outbox, language: str, subject: str,
+                                     body: str) -> None:
+    make_user(name="Awa", email="awa@example.org", locale=language)
     client.post("/password/reset", data={"email": "awa@example.org"})
-    assert "Réinitialisez votre mot de passe" in outbox()[0]
+    [message] = outbox()
+    assert f"Subject: {subject}" in message and body in message.replace("\r\n", "\n")
+    assert "Reset your password" not in message and "Hello" not in message
 
 
 def test_reset_confirms_an_unconfirmed_address(client: FlaskClient, outbox) -> None:

@@ -134,6 +134,7 @@ def test_an_old_link_keeps_working_after_the_account_changed(app: Flask, client)
 @pytest.mark.parametrize("language, text", [
     ("en", "This unsubscribe link is not complete or was changed."),
     ("fr", "Ce lien de désabonnement est incomplet ou a été modifié."),
+    ("es", "Este enlace para darse de baja está incompleto o fue modificado."),
 ])
 def test_a_tampered_token_gets_a_clear_400_in_the_visitors_language(
         app: Flask, client, language: str, text: str) -> None:

@@ -35,15 +35,17 @@ def _header_height(page) -> float:  # type: ignore[no-untyped-def]
 
 def test_the_menu_folds_away_on_a_phone_and_not_on_a_laptop(browser, live_server) -> None:  # type: ignore[no-untyped-def]
     make_user(Role.ADMIN, email="admin@example.org", name="Amara Okafor")
-    for language in ("en", "fr"):
+    # The switcher's button, the menu's name and a link in it, in each language.
+    names = {"en": ("English", "Main", "Users"),
+             "fr": ("Français", "Menu principal", "Utilisateurs"),
+             "es": ("Español", "Principal", "Usuarios")}
+    for language, (button, main, users_link) in names.items():
         context, page = _signed_in(browser, live_server, "admin@example.org", PHONE)
         try:
-            if language == "fr":
-                page.get_by_role("button", name="Français").click()
-            menu = page.get_by_role("navigation", name="Main" if language == "en"
-                                    else "Menu principal")
-            users = menu.get_by_role("link", name="Users" if language == "en"
-                                     else "Utilisateurs")
+            if language != "en":
+                page.get_by_role("button", name=button).click()
+            menu = page.get_by_role("navigation", name=main)
+            users = menu.get_by_role("link", name=users_link)
             assert _header_height(page) <= 110, (language, _header_height(page))
             expect(users).to_be_hidden()
             page.locator(".site-menu summary").click()

@@ -92,6 +92,21 @@ def test_the_french_certificate_is_written_in_french() -> None:
     assert "November" not in text and "certifies" not in text
 
 
+def test_the_spanish_certificate_is_written_in_spanish() -> None:
+    view = dataclasses.replace(
+        VIEW, language="es", programme="Programa de Liderazgo en Gobierno Abierto",
+        signatories=(("Amina Diallo", "Directora del Programa"),))
+    text = text_of(render_certificate(view, CREDENTIAL))
+    assert "26 de noviembre de 2026" in text and "26 de noviembre de 2029" in text
+    folded = text.casefold()
+    for label in ("Certificado de aprobación", "Se certifica que", "ha completado con éxito",
+                  "Cohorte", "Expedido el", "Válido hasta el", "Código de verificación",
+                  "Verificar en", "Programa de Liderazgo en Gobierno Abierto",
+                  "Directora del Programa"):
+        assert label.casefold() in folded, label
+    assert "November" not in text and "certifies" not in text and "novembre" not in text
+
+
 def test_optional_parts_may_be_missing() -> None:
     view = dataclasses.replace(VIEW, cohort_name=None, expires_on=None, signatories=())
     pdf = render_certificate(view, CREDENTIAL)

@@ -124,11 +124,20 @@ class MessageRecorder:
             self.listening = False
 
 
-def french_catalogue() -> Catalog:
-    """The French catalogue as translators left it."""
-    path = ROOT / "lms" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+def catalogue_of(language: str) -> Catalog | None:
+    """A language's catalogue as translators left it; None for English, the messages' own."""
+    if language == "en":
+        return None
+    path = ROOT / "lms" / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         return read_po(handle)
+
+
+def french_catalogue() -> Catalog:
+    """The French catalogue as translators left it."""
+    catalogue = catalogue_of("fr")
+    assert catalogue is not None
+    return catalogue
 
 
 def is_translated(catalogue: Catalog, context: str | None, message_id: str) -> bool:
@@ -143,7 +152,7 @@ class Crawler:
     """Walks one person's pages in one language and checks each one."""
 
     def __init__(self, app: Flask, client: FlaskClient, crawl: Crawl,
-                 recorder: MessageRecorder, catalogue: Catalog) -> None:
+                 recorder: MessageRecorder, catalogue: Catalog | None) -> None:
         self.app, self.client, self.crawl = app, client, crawl
         self.recorder, self.catalogue = recorder, catalogue
         self.adapter = app.url_map.bind("localhost")
@@ -220,14 +229,15 @@ class Crawler:
                 self.crawl.report(url, "escaped markup", excerpt(text, match))
         for control in unlabelled_controls(document):
             self.crawl.report(url, "unlabelled control", control)
-        if self.crawl.language != "fr":
+        if self.catalogue is None:  # English: the messages are the text
             return
         for text in visible_texts(document, running_only=True):
             if match := ISO_DATE.search(URL_IN_TEXT.sub("", text)):
                 self.crawl.report(url, "ISO date", excerpt(URL_IN_TEXT.sub("", text), match))
         for context, message_id in sorted(messages, key=lambda pair: pair[1]):
             if not is_translated(self.catalogue, context, message_id):
-                self.crawl.report(url, "no French translation", repr(message_id[:120]))
+                self.crawl.report(url, f"no {self.crawl.language} translation",
+                                  repr(message_id[:120]))
 
 
 def excerpt(text: str, match: re.Match[str]) -> str:

@@ -1,5 +1,6 @@
-"""Every page people read, as each demo role, in English and French: no server error, no
-escaped markup, no English on a French page, no unlabelled control, no ISO date in French.
+"""Every page people read, as each demo role, in English, French and Spanish: no server error,
+no escaped markup, no English on a French or Spanish page, no unlabelled control, no ISO date
+in French or Spanish.
 
 The crawl starts from the home page with the demo data and follows links (tests/pages/crawler.py);
 every finding is reported at once, with the role, language and address.
@@ -15,10 +16,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.accounts.models import User
+from lms.config import LANGUAGES
 from lms.demo import load_demo
 from lms.extensions import db
 from tests.factories import sign_in_id
-from tests.pages.crawler import Crawl, Crawler, MessageRecorder, french_catalogue
+from tests.pages.crawler import Crawl, Crawler, MessageRecorder, catalogue_of
 
 ROLES = {
     "visitor": None,
@@ -27,7 +29,6 @@ ROLES = {
     "facilitator": "facilitator@demo.test",
     "admin": "admin@demo.test",
 }
-LANGUAGES = ("en", "fr")
 
 
 @pytest.fixture
@@ -48,11 +49,13 @@ def crawl_as(app: Flask, role: str, language: str, recorder: MessageRecorder) ->
             session["_user_id"] = sign_in_id(user)
             session["_fresh"] = True
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-    return Crawler(app, client, Crawl(role, language), recorder, french_catalogue()).run("/")
+    return Crawler(app, client, Crawl(role, language), recorder,
+                   catalogue_of(language)).run("/")
 
 
-def test_every_page_reads_well_for_every_role_in_both_languages(
+def test_every_page_reads_well_for_every_role_in_every_language(
         app: Flask, recorder: MessageRecorder) -> None:
+    assert {"en", "fr", "es"} <= set(LANGUAGES)  # and any language added later
     load_demo()
     started = time.perf_counter()
     crawls = [crawl_as(app, role, language, recorder)

@@ -84,3 +84,18 @@ def test_french_verification_page_writes_the_issue_date_in_words(
     client.post("/language", data={"lang": "fr", "next": "/"})
     page = text_of(client.get(f"/verify/{codes.display(revoked.code)}").text)
     assert "2 décembre 2026" in page and "2026-12-02" not in page
+
+
+def test_spanish_pages_write_dates_in_words(client: FlaskClient, login_as) -> None:
+    admin = login_as(Role.ADMIN, locale="es")
+    cohort = make_cohort(facilitators=[admin], slug="es-dates")
+    db.session.execute(update(Cohort).where(Cohort.id == cohort.id).values(
+        starts_on=date(2026, 12, 2), ends_on=date(2027, 2, 19)))
+    page = text_of(client.get("/cohorts/es-dates/").text)
+    assert "2 de diciembre de 2026 – 19 de febrero de 2027" in page
+    revoked, _ = a_revoked_and_a_reissued_certificate(admin)
+    page = text_of(client.get(f"/admin/certificates/{codes.display(revoked.code)}").text)
+    assert "2 dic 2026, 14:03" in page
+    page = text_of(client.get(f"/verify/{codes.display(revoked.code)}").text)
+    assert "2 de diciembre de 2026" in page
+    assert "2026-12-02" not in page and "December" not in page and "décembre" not in page

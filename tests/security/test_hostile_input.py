@@ -109,7 +109,7 @@ hostile_names = st.one_of(
 )
 one_in_eight = st.integers(0, 7).map(lambda number: number == 7)  # the first example: False
 up_to_four = st.integers(0, 4)
-languages = st.sampled_from([None, "en", "fr"])
+languages = st.sampled_from([None, "en", "fr", "es"])
 
 
 def _options(name: str, offered: set[str]) -> list[bytes]:
