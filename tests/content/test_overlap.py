@@ -48,7 +48,6 @@ def test_the_measure() -> None:
     assert overlap(feedback, source).shared == 1  # an option's feedback is the course's words
 
 
-@pytest.mark.xfail(strict=False, reason="lessons rewritten in issue 16")
 def test_each_french_lesson_is_in_its_own_words() -> None:
     source = read_fingerprint(FINGERPRINT)
     figures = {}
