@@ -85,8 +85,11 @@ class DemoCohort:
     starts_days_ago: int
     length_days: int
     closed: bool
-    # email -> (lessons done, days since last activity)
+    # email -> (lessons done, days since last activity); ALL: every lesson of the course
     members: dict[str, tuple[int, int]]
+
+
+ALL = -1
 
 
 # The demo cohort whose automatic reminders are on (2 days before a due date, 3 after).
@@ -95,9 +98,9 @@ REMINDING_COHORT = "western-balkans-2026"
 DEMO_COHORTS = (
     DemoCohort("western-balkans-2026", "Western Balkans 2026", "western-balkans",
                ("facilitator@demo.test",), 35, 70, False, {
-                   "learner@demo.test": (7, 1), "arben.krasniqi@demo.test": (5, 2),
+                   "learner@demo.test": (ALL, 1), "arben.krasniqi@demo.test": (5, 2),
                    "elira.hoxha@demo.test": (1, 20), "nikola.petrovski@demo.test": (2, 6),
-                   "oksana.bondar@demo.test": (7, 3), "lukasz.nowak@demo.test": (0, 0)}),
+                   "oksana.bondar@demo.test": (ALL, 3), "lukasz.nowak@demo.test": (0, 0)}),
     DemoCohort("afrique-francophone-2026", "Afrique francophone 2026", "francophone-africa",
                ("facilitator2@demo.test",), 6, 84, False, {
                    "kouadio.yao@demo.test": (1, 1), "fatou.sow@demo.test": (0, 0),
@@ -108,8 +111,8 @@ DEMO_COHORTS = (
                False, {"lucia.mendoza@demo.test": (3, 1), "jorge.alvarado@demo.test": (1, 5)}),
     DemoCohort("anti-corruption-2026", "Anti-corruption champions 2026", "anti-corruption",
                ("facilitator2@demo.test", "admin@demo.test"), 120, 90, True, {
-                   "alumna@demo.test": (7, 31), "camila.rojas@demo.test": (7, 35),
-                   "diego.quispe@demo.test": (4, 60), "anh.nguyen@demo.test": (7, 40)}),
+                   "alumna@demo.test": (ALL, 31), "camila.rojas@demo.test": (ALL, 35),
+                   "diego.quispe@demo.test": (4, 60), "anh.nguyen@demo.test": (ALL, 40)}),
 )
 
 
@@ -205,6 +208,7 @@ def load_cohorts() -> None:
             facilitator_ids=[users[email].id for email in plan.facilitators]))
         for email, (done, idle_days) in plan.members.items():
             learner = users[email]
+            done = len(course.lessons) if done == ALL else done
             last = utcnow() - timedelta(days=idle_days, hours=3)
             db.session.add(Membership(cohort_id=cohort.id, user_id=learner.id,
                                       joined_at=datetime.combine(starts_on, time(), UTC),

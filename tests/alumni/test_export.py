@@ -29,7 +29,7 @@ def test_the_export_holds_my_records_and_nothing_about_others(client) -> None:
     assert data["account"]["email"] == "me@example.org"
     assert data["alumni_profile"]["headline"] == "Data lead"
     assert data["alumni_profile"]["bio"] == "My bio"
-    assert len(data["lesson_progress"]) == 7
+    assert len(data["lesson_progress"]) == 10
     assert all(answer["correct"] for answer in data["knowledge_check_answers"])
     assert [row["status"] for row in data["certificates"]] == ["active"]
     assert data["cohorts"][0]["graduated_at"] is not None

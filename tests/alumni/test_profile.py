@@ -107,7 +107,7 @@ def test_deleting_the_profile_keeps_learning_records_and_certificates(client) ->
     assert db.session.get(AlumniProfile, person.id) is None
     assert db.session.scalars(db.select(AlumniMessage.body)).all() == ["Hello"]
     assert db.session.scalar(db.select(db.func.count()).select_from(LessonProgress).where(
-        LessonProgress.user_id == person.id)) == 7
+        LessonProgress.user_id == person.id)) == 10
     assert db.session.scalar(db.select(Certificate.status).where(
         Certificate.user_id == person.id)) == "active"
     login_as_user(client, recipient)

@@ -95,7 +95,7 @@ def world(app: Flask) -> World:
     users["hana"] = make_graduate(closed, listed=False, name="Hana Hidden",
                                   headline="Hidden headline")
     course = courses.get_course(COURSE)
-    lesson, quiz = course.lessons[1], "founding-year"
+    lesson, quiz = course.lessons[1], "irm-name"
     courses.save_reflection(users["ana"].id, course, course.lessons[0],
                             course.lessons[0].reflection_ids[0], "Secret reflection of Ana")
     courses.save_reflection(users["ana"].id, course, course.lessons[2],
@@ -358,8 +358,8 @@ def test_my_learning_records_stay_mine(app: Flask, world: World) -> None:
     before = anas()
     ben.post(f"/courses/{COURSE}/what-open-government-means/reflection/your-administration",
              data={"text": "A reflection by Ben", "visibility": "facilitators"})
-    ben.post(f"/courses/{COURSE}/how-ogp-works/quiz/founding-year",
-             data={"answer": "2011", "attempt": "0"})
+    ben.post(f"/courses/{COURSE}/how-ogp-works/quiz/irm-name",
+             data={"answer": "IRM", "attempt": "0"})
     ben.post(f"/courses/{COURSE}/what-open-government-means/done")
     assert anas() == before
     assert "A reflection by Ben" in ben.get(

@@ -52,7 +52,7 @@ from tests.security.xss_payloads import (
 
 COURSE = "open-government-101"
 REFLECTION = ("what-open-government-means", "your-administration")
-TEXT_QUIZ = ("how-ogp-works", "founding-year")
+TEXT_QUIZ = ("how-ogp-works", "irm-name")
 
 
 @pytest.fixture
