@@ -39,17 +39,18 @@ def problems(tmp_path: Path, block: str) -> list[str]:
     return [f"{problem.tag}: {problem.message}" for problem in check_and_load(root).errors]
 
 
-def test_open_government_101_declares_its_capstone_in_english_and_french(app: object) -> None:
+def test_open_government_101_declares_its_capstone_in_english_french_and_spanish(app: object) -> None:
     spec = courses.get_course("open-government-101").capstone
     assert spec is not None and spec.required_for_certificate and spec.reviewers == 2
     assert spec.field_ids == ("title", "problem", "commitment", "co-creation", "milestones",
                               "risks", "measurement")
     assert 3 <= len(spec.rubric) <= 5 and all(3 <= len(item.levels) <= 4 for item in spec.rubric)
-    for language in ("en", "fr"):
+    for language in ("en", "fr", "es"):
         assert spec.title(language) and spec.intro_html(language)
         assert all(item.labels[language] and item.helps[language] for item in spec.fields)
         assert all(level.labels[language] for item in spec.rubric for level in item.levels)
     assert spec.title("fr").startswith("Un projet d'engagement")
+    assert spec.title("es").startswith("Un borrador de compromiso")
 
 
 def test_a_good_block_loads(tmp_path: Path) -> None:
