@@ -116,3 +116,39 @@ def test_the_progress_dashboard_is_one_card_per_learner_on_a_phone(browser, live
         check_page(page, "progress-laptop")
     finally:
         context.close()
+
+
+def test_every_lesson_and_the_glossary_fit_a_phone_in_each_language(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Long source addresses, tables and the inline diagrams wrap or shrink to 390 px; the
+    diagrams keep text a phone can read and are named for screen readers."""
+    from lms.courses import services as courses
+
+    make_user(email="ana@example.org", name="Ana")
+    course = courses.get_course("open-government-101")
+    buttons = {"fr": "Français", "es": "Español"}
+    for language in ("en", "fr", "es"):
+        context, page = _signed_in(browser, live_server, "ana@example.org", PHONE)
+        try:
+            if language in buttons:
+                page.get_by_role("button", name=buttons[language]).click()
+            paths = [f"/courses/{course.course_id}/{lesson.lesson_id}/"
+                     for lesson in course.lessons] + [f"/courses/{course.course_id}/glossary"]
+            for path in paths:
+                page.goto(path)
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, \
+                    (language, path)
+            page.goto(f"/courses/{course.course_id}/co-creation-and-action-plans/")
+            figure = page.locator("figure.diagram svg")
+            expect(figure).to_have_attribute("role", "img")
+            assert figure.bounding_box()["width"] <= PHONE
+            # The smallest text of the diagram, as drawn on the phone, in CSS pixels.
+            smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+                'figure.diagram text')].map(t => t.getBoundingClientRect().height))""")
+            assert smallest >= 10, (language, smallest)
+            title = page.locator("figure.diagram svg title").text_content()
+            expected = {"en": "The OGP action-plan cycle"}
+            if language in expected:
+                assert title == expected[language]
+            check_page(page, f"lesson-diagram-phone-{language}")
+        finally:
+            context.close()
