@@ -39,15 +39,15 @@ def cohort_with_learners(login_as):  # type: ignore[no-untyped-def]
     behind = make_user(name="Bo Behind", country="SN")
     idle = make_user(name="Ida Idle", country="SN")
     done = make_user(name="Dan Done", country="XK")
-    # 40 days in, 7 lessons over 70 days: lessons 1-3 are past due, lesson 4 is due today.
+    # 40 days in, 10 lessons over 100 days: lessons 1-3 are past due, lesson 4 is due today.
     cohort = make_cohort(facilitators=[facilitator], members=[ahead, behind, idle, done],
-                         starts_days_ago=40, length_days=70, slug="wb")
+                         starts_days_ago=40, length_days=100, slug="wb")
     db.session.execute(Membership.__table__.update().values(
         joined_at=utcnow() - timedelta(days=40)))
     finish(ahead, 4)
     finish(behind, 1)
     finish(idle, 4, days_ago=20)
-    finish(done, 7, days_ago=30)
+    finish(done, 10, days_ago=30)
     return cohort
 
 
@@ -55,10 +55,10 @@ def test_states_and_summary(client: FlaskClient, cohort_with_learners) -> None:
     page = client.get("/cohorts/wb/progress").text
     rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0]
             for name in ("Ana Ahead", "Bo Behind", "Ida Idle", "Dan Done")}
-    assert "On track" in rows["Ana Ahead"] and "4/7" in rows["Ana Ahead"]
-    assert "Behind" in rows["Bo Behind"] and "1/7" in rows["Bo Behind"]
+    assert "On track" in rows["Ana Ahead"] and "4/10" in rows["Ana Ahead"]
+    assert "Behind" in rows["Bo Behind"] and "1/10" in rows["Bo Behind"]
     assert "Inactive" in rows["Ida Idle"]
-    assert "Completed" in rows["Dan Done"] and "7/7" in rows["Dan Done"]
+    assert "Completed" in rows["Dan Done"] and "10/10" in rows["Dan Done"]
     assert rows["Bo Behind"].count("cell--overdue") == 2  # lessons 2 and 3; 4 is due today
     assert '<li class="stat--behind"><strong>1</strong>' in page
 
@@ -92,7 +92,7 @@ def test_csv_export_matches_the_table(client: FlaskClient, cohort_with_learners)
     assert header[:7] == ["Name", "Email address", "Country", "Organisation", "State",
                           "Lessons done", "Lessons"]
     by_name = {row[0]: row for row in body}
-    assert by_name["Bo Behind"][4:7] == ["Behind", "1", "7"]
+    assert by_name["Bo Behind"][4:7] == ["Behind", "1", "10"]
     assert by_name["Dan Done"][4] == "Completed"
     assert by_name["Dan Done"][10] == (utcnow() - timedelta(days=30)).date().isoformat()
     assert by_name["Bo Behind"][12:16] == ["done", "overdue", "overdue", "not started"]

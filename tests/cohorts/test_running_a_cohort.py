@@ -33,7 +33,7 @@ def test_admin_creates_a_cohort_with_an_even_schedule(client: FlaskClient, login
     cohort = db.session.scalar(select(Cohort))
     assert (cohort.kind, cohort.focus) == ("regional", "western-balkans")
     due = sorted(db.session.scalars(select(DueDate.due_on)))
-    assert due[0] == date(2027, 3, 11) and due[-1] == date(2027, 5, 9) and len(due) == 7
+    assert due[0] == date(2027, 3, 8) and due[-1] == date(2027, 5, 9) and len(due) == 10
     assert services.facilitates(facilitator, cohort)
 
 
@@ -77,8 +77,9 @@ def test_reminders_go_to_those_behind_once_a_day(client: FlaskClient, login_as, 
     facilitator = login_as(Role.FACILITATOR, name="Jelena")
     behind = make_user(name="Bo Behind", email="bo@example.org", locale="fr")
     fine = make_user(name="Ana Ahead")
+    # 40 days in, 10 lessons over 100 days: lessons 1-3 are past due, lesson 4 is due today.
     make_cohort(facilitators=[facilitator], members=[behind, fine], starts_days_ago=40,
-                length_days=70, slug="wb")
+                length_days=100, slug="wb")
     finish(fine, 4)
     page = client.get("/cohorts/wb/reminders?behind=1").text
     assert re.search(rf'value="{behind.id}" id="[\w-]+" checked', page)
@@ -150,7 +151,7 @@ def test_closing_records_graduates(client: FlaskClient, login_as) -> None:
     login_as(Role.ADMIN)
     graduate, unfinished = make_user(name="Grad"), make_user(name="Unfinished")
     cohort = make_cohort(members=[graduate, unfinished], slug="wb")
-    finish(graduate, 7)
+    finish(graduate, 10)
     finish(unfinished, 3)
     response = client.post("/cohorts/wb/close", follow_redirects=True)
     assert "Cohort closed: 1 graduates." in response.text
@@ -163,7 +164,7 @@ def test_closing_records_graduates(client: FlaskClient, login_as) -> None:
 def test_learner_cohort_page_shows_schedule_and_status(client: FlaskClient, login_as) -> None:
     learner = login_as(name="Ana")
     make_cohort(facilitators=[make_user(Role.FACILITATOR, name="Jelena Marković")],
-                members=[learner, make_user()], starts_days_ago=40, length_days=70, slug="wb")
+                members=[learner, make_user()], starts_days_ago=40, length_days=100, slug="wb")
     finish(learner, 1)
     page = client.get("/cohorts/wb/").text
     assert "Jelena Marković" in page and "2 learners" in page

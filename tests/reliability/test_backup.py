@@ -4,7 +4,7 @@ The backup prints the row counts and a checksum of the certificate and progress 
 are in the backup's own snapshot (PostgreSQL: the snapshot pg_dump is given; SQLite: the copy
 itself), and the restore prints the same for the restored database: a faithful restore prints
 the same figures. That the snapshot is a single moment is checked on the rows themselves: every
-certificate comes with its "issued" event (same transaction) and its holder's seven completed
+certificate comes with its "issued" event (same transaction) and its holder's ten completed
 lessons (committed before it was issued).
 """
 
@@ -31,7 +31,7 @@ from tests.alumni.helpers import make_graduate
 from tests.certificates.helpers import complete
 from tests.factories import make_user
 
-LESSONS = 7  # in Open Government 101
+LESSONS = 10  # in Open Government 101
 CHECKSUM = re.compile(r"^Checksum of [a-z_, ]+: ([0-9a-f]{64})$", re.M)
 ROWS = re.compile(r"^Rows: (.+)$", re.M)
 
