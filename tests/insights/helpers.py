@@ -1,6 +1,6 @@
 """A small programme whose every insight figure was worked out by hand.
 
-Cohorts (Open Government 101, 7 lessons):
+Cohorts (Open Government 101, 10 lessons):
   A "Western Balkans 2025" (wb-2025, regional: western-balkans), run by `fa`: a1..a8
       a1..a5 joined 2025-01-15, a6..a8 joined 2025-02-03
   B "Climate action 2025" (climate-2025, thematic: climate-action), run by `fb`: b1..b6
@@ -83,9 +83,15 @@ class Programme:
     now: datetime
 
 
+ALL = -1  # `_finish(user, ALL, ...)`: every lesson of the course done
+
+
 def _finish(user: User, count: int, last: datetime) -> None:
-    """The first `count` lessons done, the last of them at `last` (the others hours before)."""
+    """The first `count` lessons done (ALL: every one), the last of them at `last` (the others
+    hours before)."""
     lessons = courses.get_course(COURSE).lessons
+    if count == ALL:
+        count = len(lessons)
     for index, lesson in enumerate(lessons[:count]):
         done_at = last - timedelta(hours=count - 1 - index)
         db.session.add(LessonProgress(user_id=user.id, course_id=COURSE,
@@ -139,7 +145,7 @@ def make_programme() -> Programme:
                       ("a4", "2025-03-01"), ("a6", "2025-02-13"), ("b1", "2025-03-08"),
                       ("b2", "2025-03-13"), ("b3", "2025-03-28"), ("b4", "2025-04-02"),
                       ("b5", "2025-04-12")):
-        _finish(people[name], 7, at(day, 15))
+        _finish(people[name], ALL, at(day, 15))
     _finish(people["a5"], 5, at("2025-02-01"))
     _open(people["a5"], 5, now - timedelta(days=2))
     _open(people["a7"], 0, now - timedelta(days=40))
@@ -149,7 +155,7 @@ def make_programme() -> Programme:
     _finish(people["c1"], 2, at("2025-04-01"))
     _open(people["c1"], 2, now - timedelta(days=10))
     _finish(people["c2"], 1, now - timedelta(days=20))
-    _finish(people["o1"], 7, now - timedelta(days=3))  # in no cohort: counts nowhere
+    _finish(people["o1"], ALL, now - timedelta(days=3))  # in no cohort: counts nowhere
     for name, (before, after) in RATINGS.items():
         _assess(people[name], "before", before, at("2025-01-10"))
         if after is not None:

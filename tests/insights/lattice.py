@@ -25,7 +25,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from tests.cohorts.helpers import make_cohort
 from tests.factories import make_user
-from tests.insights.helpers import STATEMENTS, _assess, _finish, _open, at
+from tests.insights.helpers import ALL, STATEMENTS, _assess, _finish, _open, at
 
 FOCUS = ("western-balkans", "climate-action", "francophone-africa", "justice",
          "western-balkans", "anti-corruption", "eastern-partnership", "climate-action",
@@ -60,7 +60,7 @@ def make_lattice() -> Lattice:
             db.session.execute(update(Membership).where(Membership.user_id == member.id)
                                .values(joined_at=joined))
             if position < size // 2:
-                _finish(member, 7, joined + timedelta(days=3 + 4 * position))
+                _finish(member, ALL, joined + timedelta(days=3 + 4 * position))
             elif position < size // 2 + size // 3:
                 _open(member, 0, now - timedelta(days=2))
             if size in ASSESSED:
