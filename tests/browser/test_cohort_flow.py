@@ -115,11 +115,11 @@ def test_facilitator_runs_a_cohort(page, tmp_path) -> None:  # type: ignore[no-u
     page.get_by_role("link", name="Progress").click()
     rows = {name: page.get_by_role("row", name=re.compile(name))
             for name in ("Ana Ñúñez", "Bo Sow", "Cy Ahmeti")}
-    expect(rows["Ana Ñúñez"]).to_contain_text("4/7")
+    expect(rows["Ana Ñúñez"]).to_contain_text("4/10")
     expect(rows["Ana Ñúñez"]).to_contain_text("On track")
-    expect(rows["Bo Sow"]).to_contain_text("1/7")
+    expect(rows["Bo Sow"]).to_contain_text("1/10")
     expect(rows["Bo Sow"]).to_contain_text("Behind")
-    expect(rows["Cy Ahmeti"]).to_contain_text("0/7")
+    expect(rows["Cy Ahmeti"]).to_contain_text("0/10")
     check_page(page, "cohort-progress")
 
     with page.expect_download() as download:

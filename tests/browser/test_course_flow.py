@@ -48,7 +48,7 @@ def test_learner_takes_a_lesson_and_keeps_progress_in_french(page) -> None:  # t
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
     check_page(page, "courses-catalogue")
     page.get_by_role("link", name="Open Government 101").click()
-    expect(page.get_by_text("0 of 7 lessons done")).to_be_visible()
+    expect(page.get_by_text("0 of 10 lessons done")).to_be_visible()
     check_page(page, "course")
 
     page.get_by_role("link", name=re.compile("Start the course")).click()
@@ -82,13 +82,13 @@ def test_learner_takes_a_lesson_and_keeps_progress_in_french(page) -> None:  # t
     second_title = course.lessons[1].versions["en"].title
     expect(page.get_by_role("heading", level=1)).to_have_text(second_title)
     expect(page.locator(".flash--success")).to_have_text(
-        f"“{first.versions['en'].title}” is marked as done. Next: lesson 2 of 7, "
+        f"“{first.versions['en'].title}” is marked as done. Next: lesson 2 of 10, "
         f"“{second_title}”.")
-    expect(page.get_by_text("1 of 7 lessons done")).to_be_visible()
+    expect(page.get_by_text("1 of 10 lessons done")).to_be_visible()
 
     page.get_by_role("link", name="Open Government 101").first.click()
     expect(page.locator("#course-progress")).to_have_attribute("value", "1")
-    expect(page.get_by_text("1 of 7 lessons done")).to_be_visible()
+    expect(page.get_by_text("1 of 10 lessons done")).to_be_visible()
 
     page.get_by_role("button", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
