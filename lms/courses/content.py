@@ -38,6 +38,7 @@ from lms.courses.markup import (
     did_you_mean,
     parse_blocks,
     parse_quiz,
+    read_yaml,
 )
 from lms.courses.models import PRIVATE, VISIBILITIES
 from lms.courses.stats import LessonStats, lesson_stats
@@ -557,19 +558,10 @@ def _certificate_rule(certificate: dict[str, Any]) -> CertificateRule:
 def _read_yaml_mapping(text: str, first_line: int,
                        report: Reporter) -> tuple[dict[str, Any] | None, dict[Any, int]]:
     """Parse a YAML mapping; also return the line of each key (and of each list item)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(error, "problem", None) or str(error)
-        context = getattr(error, "context", None)
-        context_mark = getattr(error, "context_mark", None)
-        if context and context_mark is not None:
-            problem = f"{problem} ({context} started on line {first_line + context_mark.line})"
-        report.error(line, "yaml", f"invalid YAML: {problem}")
+    parsed = read_yaml(text, first_line, report)
+    if parsed is None:
         return None, {}
+    values, node = parsed
     if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
         report.error(first_line, "yaml", "expected a mapping of keys to values")
         return None, {}

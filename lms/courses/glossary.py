@@ -20,7 +20,7 @@ import markdown
 import yaml
 from markdown.treeprocessors import Treeprocessor
 
-from lms.courses.markup import ID_PATTERN, Reporter, did_you_mean
+from lms.courses.markup import ID_PATTERN, Reporter, did_you_mean, read_yaml
 
 FILE_NAME = "glossary.yml"
 TERM_KEYS = ("id", "see")
@@ -103,14 +103,10 @@ def load_glossary(folder: Path, languages: list[str], report: Reporter) -> Gloss
     if not path.is_file():
         return None
     text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        report.error(1 + (mark.line if mark else 0), "yaml",
-                     f"invalid YAML: {getattr(error, 'problem', None) or error}")
+    parsed = read_yaml(text, 1, report)
+    if parsed is None:
         return None
+    values, node = parsed
     before = len(report.problems)
     if not isinstance(values, dict) or not isinstance(values.get("terms"), list):
         report.error(1, "glossary", "glossary.yml needs 'terms:', a list of terms")

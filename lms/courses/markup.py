@@ -11,6 +11,9 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
 
 BLOCK_NAMES = ("objectives", "keypoints", "callout", "caution", "case", "instructor",
                "reflection", "quiz", "hint", "explanation", "diagram")
@@ -58,6 +61,22 @@ class Reporter:
 
     def warning(self, line: int, tag: str, message: str) -> None:
         self.problems.append(Problem(self.path, line, "warning", tag, message))
+
+
+def read_yaml(text: str, first_line: int, report: Reporter) -> tuple[Any, Any] | None:
+    """Parse YAML into its values and its node tree (which knows each key's line). A syntax
+    error is reported at its line, with where the unfinished part started, and gives None."""
+    try:
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        context = getattr(error, "context", None)
+        context_mark = getattr(error, "context_mark", None)
+        if context and context_mark is not None:
+            problem = f"{problem} ({context} started on line {first_line + context_mark.line})"
+        report.error(first_line + (mark.line if mark else 0), "yaml", f"invalid YAML: {problem}")
+        return None
 
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from lms.courses.markup import Reporter, did_you_mean
+from lms.courses.markup import Reporter, did_you_mean, read_yaml
 
 FILE_NAME = "style.yml"
 RULE_KEYS = ("avoid", "use", "why")
@@ -50,14 +50,10 @@ def load_style(folder: Path, languages: list[str], report: Reporter) -> dict[str
     if not path.is_file():
         return {}
     text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        report.error(1 + (mark.line if mark else 0), "yaml",
-                     f"invalid YAML: {getattr(error, 'problem', None) or error}")
+    parsed = read_yaml(text, 1, report)
+    if parsed is None:
         return {}
+    values, node = parsed
     if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
         report.error(1, "style", "style.yml must map each language to a list of "
                      "{avoid: ..., use: ..., why: ...}")
