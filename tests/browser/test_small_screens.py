@@ -113,6 +113,13 @@ def test_the_progress_dashboard_is_one_card_per_learner_on_a_phone(browser, live
         page.set_viewport_size({"width": LAPTOP, "height": 900})
         page.reload()
         expect(page.get_by_role("columnheader", name="Learner")).to_be_visible()
+        # On a laptop every lesson's column is in view, the course's last one included.
+        last = page.locator(".progress-table thead th").last
+        expect(last).to_contain_text("10")
+        box = last.bounding_box()
+        assert box["x"] + box["width"] <= LAPTOP, box
+        assert page.evaluate("""() => document.querySelector('.progress-table').scrollWidth
+            <= document.querySelector('.progress-table').parentElement.clientWidth""")
         check_page(page, "progress-laptop")
     finally:
         context.close()
