@@ -34,6 +34,13 @@ def display(code: str) -> str:
     return f"{code[0:4]}-{code[4:8]}-{code[8:12]}-{code[12:]}"
 
 
+def file_name(code: str) -> str:
+    """The code as it goes into a downloaded file's name: without a check symbol that is not a
+    letter or digit ("*", "~", "$", "="), which Windows refuses and browsers replace."""
+    shown = display(code)
+    return shown if shown[-1].isalnum() else shown[:-2]
+
+
 def normalise(typed: str) -> str | None:
     """The canonical code for what someone typed, or None if it cannot be one."""
     text = "".join(typed.split()).replace("-", "").upper()

@@ -92,7 +92,7 @@ def download(code: str) -> ResponseReturnValue:
                                codes=codes, replacement=services.successor(certificate)), 410
     suffix = "-revoked" if revoked else "-replaced" if replaced else ""
     document = services.pdf(certificate, current_user)
-    name = f"certificate-{codes.display(certificate.code)}{suffix}.pdf"
+    name = f"certificate-{codes.file_name(certificate.code)}{suffix}.pdf"
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "private, max-age=3600"})
