@@ -65,7 +65,7 @@ def mark(cohort: Cohort, session: LiveSession, statuses: dict[int, str | None],
             db.session.add(Attendance(session_id=session.id, user_id=user_id, status=status,
                                       marked_by=marked_by.id, marked_at=now))
     xapi.session_attended(cohort, session, sorted(user_id for user_id, status in statuses.items()
-                                                  if status == PRESENT), now)
+                                                  if status == PRESENT))
     records.changed(list(statuses))
     db.session.commit()
     for user_id in sorted(statuses):  # a certificate may wait for this

@@ -157,12 +157,13 @@ def answered(attempt: QuizAttempt, course: Course, lesson: Lesson) -> Recorded:
                 "response": statements.response(attempt.answer)}))
 
 
-def attended(user_id: int, cohort: Cohort, session: LiveSession, when: datetime) -> Recorded:
+def attended(user_id: int, cohort: Cohort, session: LiveSession) -> Recorded:
     who = learner(user_id)
     return Recorded(user_id, statements.statement(
         kind="attended", key=str(session.id), learner=who, verb=statements.ATTENDED,
         target=statements.session(cohort.slug, session.id, session.title)
-        .as_object(who.language), when=when, cohort=statements.cohort(cohort.slug, cohort.name)))
+        .as_object(who.language), when=session.starts_at,
+        cohort=statements.cohort(cohort.slug, cohort.name)))
 
 
 def _certificate(certificate: Certificate, language: str) -> dict[str, Any]:
@@ -225,7 +226,7 @@ def lesson_completed(user_id: int, course: Course, lesson: Lesson) -> None:
         lesson_id: completed_at for lesson_id, completed_at in db.session.execute(
             select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
                 LessonProgress.user_id == user_id, LessonProgress.course_id == course.course_id,
-                LessonProgress.completed_at.is_not(None))).tuples()
+                LessonProgress.completed_at.is_not(None)))
         if completed_at is not None}
     when = done.get(lesson.lesson_id)
     if when is None:
@@ -251,14 +252,13 @@ def check_answered(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
         store(answered(attempt, course, lesson))
 
 
-def session_attended(cohort: Cohort, session: LiveSession, user_ids: list[int],
-                     when: datetime) -> None:
-    """These members were marked present at the session. (Marked absent later, the statement
-    already sent stays: an LRS keeps what it was told.)"""
+def session_attended(cohort: Cohort, session: LiveSession, user_ids: list[int]) -> None:
+    """These members were marked present at the session (its start is the statement's time).
+    Marked absent later, the statement already sent stays: an LRS keeps what it was told."""
     if not enabled():
         return
     for user_id in user_ids:
-        store(attended(user_id, cohort, session, when))
+        store(attended(user_id, cohort, session))
 
 
 def certificate_earned(certificate: Certificate) -> None:
@@ -282,4 +282,4 @@ def counts() -> dict[str, int]:
     """Statements by status (queued, sent, failed)."""
     return dict(db.session.execute(
         select(XapiStatement.status, func.count()).group_by(XapiStatement.status))
-        .tuples().all())
+        .all())
