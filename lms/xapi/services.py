@@ -13,11 +13,11 @@ the page is reloaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import and_, case, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
@@ -26,8 +26,9 @@ from lms.database import insert_or_ignore
 from lms.db import utcnow
 from lms.extensions import db
 from lms.jobs import queue
+from lms.jobs.services import StateCounts
 from lms.xapi import statements
-from lms.xapi.models import QUEUED, XapiStatement
+from lms.xapi.models import FAILED, QUEUED, XapiStatement
 from lms.xapi.statements import Activity, Learner
 
 if TYPE_CHECKING:
@@ -283,3 +284,26 @@ def counts() -> dict[str, int]:
     return dict(db.session.execute(
         select(XapiStatement.status, func.count()).group_by(XapiStatement.status))
         .all())
+
+
+def state_counts(now: datetime) -> StateCounts | None:
+    """The statements as /admin/jobs counts work: waiting (due), scheduled (a retry's time has
+    not come), being sent, failed, sent today. None when there is no LRS and no statement."""
+    midnight = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
+    claimed = XapiStatement.claimed_until > now
+    queued = and_(XapiStatement.status == QUEUED, ~func.coalesce(claimed, False))
+
+    def total(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(select(
+        total(and_(queued, XapiStatement.next_attempt_at <= now)),
+        total(and_(queued, XapiStatement.next_attempt_at > now)),
+        total(and_(XapiStatement.status == QUEUED, claimed)),
+        total(XapiStatement.status == FAILED),
+        total(XapiStatement.sent_at >= midnight),
+        func.count()).where(or_(XapiStatement.status.in_([QUEUED, FAILED]),
+                                XapiStatement.sent_at >= midnight))).one()
+    if not enabled() and not row[-1]:
+        return None
+    return StateCounts(*(int(value) for value in row[:-1]))

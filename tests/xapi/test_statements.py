@@ -93,3 +93,28 @@ def test_recorded_with_the_action_once(app: Flask) -> None:
     verbs = db.session.scalars(select(XapiStatement.verb)).all()
     assert verbs.count(statements.COMPLETED) == 1
     assert verbs.count(statements.ANSWERED) == len(course.lessons[0].quiz_ids)
+
+
+@pytest.mark.app_config(**LRS)
+def test_the_admins_see_statements_waiting_and_failed(app: Flask, client, login_as) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from lms.xapi.models import FAILED
+    from tests.jobs.test_admin_jobs import row_cells
+
+    complete(make_user(), 1)
+    first = db.session.scalars(select(XapiStatement.id).order_by(XapiStatement.id)).first()
+    db.session.execute(update(XapiStatement).where(XapiStatement.id == first)
+                       .values(status=FAILED, last_error="HTTP 400"))
+    db.session.commit()
+    waiting = db.session.scalar(select(func.count()).select_from(XapiStatement)) - 1
+    login_as("admin")
+    page = client.get("/admin/jobs").text
+    assert row_cells(page, "now", "Learning records (xAPI)") == {
+        "Queued": str(waiting), "Scheduled": "0", "Running": "0", "Failed": "1",
+        "Sent today": "0"}
+
+
+def test_no_learning_records_row_without_an_lrs(app: Flask, client, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("admin")
+    assert "Learning records (xAPI)" not in client.get("/admin/jobs").text
