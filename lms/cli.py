@@ -12,6 +12,7 @@ from lms.accounts.cli import create_admin
 from lms.certificates.cli import generate_signing_key, render_certificates
 from lms.courses.cli import check_content, content_stats
 from lms.jobs.cli import worker
+from lms.xapi.cli import xapi_backfill
 
 # Also registered as a Flask plugin command (pyproject.toml), so that `flask lms check-content`
 # works when the app itself refuses to start because of broken content.
@@ -22,6 +23,7 @@ lms_cli.add_command(content_stats)
 lms_cli.add_command(generate_signing_key)
 lms_cli.add_command(render_certificates)
 lms_cli.add_command(worker)
+lms_cli.add_command(xapi_backfill)
 
 
 @lms_cli.command("demo")

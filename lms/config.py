@@ -60,6 +60,15 @@ class Config:
         self.LMS_RETRY_SECONDS = float(env.get("LMS_RETRY_SECONDS", "30"))
         self.LMS_MAX_ATTEMPTS = int(env.get("LMS_MAX_ATTEMPTS", "8"))
         self.LMS_MAIL_TIMEOUT = float(env.get("LMS_MAIL_TIMEOUT", "30"))
+        # Learning records (lms.xapi): statements go to this LRS (its xAPI base, e.g.
+        # https://lrs.example.org/xAPI) with HTTP basic auth; nothing is recorded without it.
+        self.LMS_XAPI_ENDPOINT = env.get("LMS_XAPI_ENDPOINT", "")
+        self.LMS_XAPI_USERNAME = env.get("LMS_XAPI_USERNAME", "")
+        self.LMS_XAPI_PASSWORD = env.get("LMS_XAPI_PASSWORD", "")
+        # "account" (an opaque id on this site) or "mbox" (the learner's email).
+        self.LMS_XAPI_ACTOR = env.get("LMS_XAPI_ACTOR", "account")
+        self.LMS_XAPI_TIMEOUT = float(env.get("LMS_XAPI_TIMEOUT", "30"))
+        self.LMS_XAPI_BATCH = int(env.get("LMS_XAPI_BATCH", "50"))
         self.LMS_CONTENT_PATH = Path(env.get("LMS_CONTENT_PATH", ROOT / "content"))
         self.LMS_SIGNING_KEY_PATH = Path(env.get("LMS_SIGNING_KEY_PATH",
                                                  self.INSTANCE_PATH / "signing-key.json"))
@@ -104,6 +113,8 @@ class Config:
         """Refuse settings that would be unsafe in production."""
         if self.LMS_REGISTRATION not in ("open", "invite"):
             raise ConfigError("LMS_REGISTRATION must be 'open' or 'invite'")
+        if self.LMS_XAPI_ACTOR not in ("account", "mbox"):
+            raise ConfigError("LMS_XAPI_ACTOR must be 'account' or 'mbox'")
         if self.LMS_ENV != "production":
             return
         if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32:

@@ -6,3 +6,4 @@ from lms.certificates import tasks as certificates_tasks  # noqa: F401
 from lms.cohorts import tasks as cohorts_tasks  # noqa: F401
 from lms.discussion import tasks as discussion_tasks  # noqa: F401
 from lms.live import tasks as live_tasks  # noqa: F401
+from lms.xapi import tasks as xapi_tasks  # noqa: F401

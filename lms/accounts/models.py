@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 import typing
+import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -25,6 +26,12 @@ class Role(enum.StrEnum):
     @property
     def rank(self) -> int:
         return list(Role).index(self)
+
+
+def new_xapi_id() -> str:
+    """A random, stable name for the person in learning records (lms.xapi): never the email,
+    and nothing that can be derived from the user id."""
+    return uuid.uuid4().hex
 
 
 def new_session_token() -> str:
@@ -68,6 +75,9 @@ class User(UserMixin, Model):
     # of the person's calendar feed address (None until they first ask for it).
     email_sessions: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # The person's account name in xAPI statements (lms.xapi): random, never changes.
+    xapi_id: Mapped[str] = mapped_column(String(32), unique=True, index=True,
+                                         default=new_xapi_id)
 
     # The sign-in this object was loaded for (set by the user loader or at sign-in); not a column.
     # (Not annotated: the declarative base would take an annotation for a column.)

@@ -36,6 +36,7 @@ from lms.courses.content import Course
 from lms.db import utcnow
 from lms.events import course_standing_changed
 from lms.extensions import db
+from lms.xapi import services as xapi
 
 __all__ = ["NotAllowed", "NotFound"]
 COMMENT_MAX_LENGTH = 20_000
@@ -365,7 +366,7 @@ def decide(facilitator: User, cohort: Cohort, capstone: Capstone, scoring: Scori
            decision: str) -> CapstoneReview:
     """The facilitator's review of the latest version: approve it, or ask for changes."""
     cohorts.ensure_facilitates(facilitator, cohort)
-    _, spec = spec_of(capstone.course_id)
+    spec_course, spec = spec_of(capstone.course_id)
     if decision not in (APPROVE, ASK_CHANGES):
         raise FieldErrors({"decision": gettext("Choose to approve or to ask for changes.")})
     scores, comments, overall = check_scoring(spec, scoring, comments_required=False,
@@ -385,6 +386,8 @@ def decide(facilitator: User, cohort: Cohort, capstone: Capstone, scoring: Scori
         db.session.rollback()
         raise CapstoneError(gettext("This version has already been decided on.")) from error
     notices.decided(capstone, decision)
+    if decision == APPROVE:
+        xapi.capstone_approved(capstone, spec_course)
     records.changed([capstone.user_id])
     db.session.commit()
     if decision == APPROVE:  # the certificate may now be earned

@@ -44,6 +44,7 @@ from lms.jobs import queue
 from lms.jobs.models import QUEUED, RUNNING, Job
 from lms.live import attendance
 from lms.live.attendance import Shortfall
+from lms.xapi import services as xapi
 
 VALID, EXPIRED, NOT_FOUND = "valid", "expired", "not-found"
 RENDER_JOB = "certificates.render_pdf"  # lms/certificates/tasks.py
@@ -309,6 +310,7 @@ def issue(user: User, course: Course, *, cohort: Cohort | None, actor_id: int | 
             certificate.status_index = certificate.id
             certificate.credential = _credential(certificate, course, user.email)
             _record(certificate, "issued", actor_id)
+            xapi.certificate_earned(certificate)
             # Its PDF is made by a worker once this commits: the certificate and its job, or
             # neither.
             queue.enqueue(RENDER_JOB, certificate_id=certificate.id)
@@ -526,6 +528,7 @@ def revoke(certificate: Certificate, actor: User, reason: str, note: str) -> Non
         raise CertificateError(gettext("Only an active certificate can be revoked."))
     _record(certificate, "revoked", actor.id, reason.strip()[:300])
     db.session.expire(certificate)  # read back what the UPDATE wrote
+    xapi.certificate_revoked(certificate)
     # The holder is told in the same transaction: revoked and told, or neither.
     mail.queue(revocation_email(certificate), kind="certificate", user_id=certificate.user_id)
     db.session.commit()

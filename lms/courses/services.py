@@ -25,6 +25,7 @@ from lms.database import insert_or_ignore, insert_or_update
 from lms.db import utcnow
 from lms.events import course_standing_changed
 from lms.extensions import db
+from lms.xapi import services as xapi
 
 REFLECTION_MAX_LENGTH = 10_000
 TEXT_ANSWER_MAX_LENGTH = 200
@@ -211,6 +212,7 @@ def open_lesson(user_id: int, course: Course,
     if progress.states[lesson.lesson_id] == NOT_STARTED:
         start_lesson(user_id, course, lesson)
         progress = course_progress(user_id, course)
+    xapi.lesson_launched(user_id, course, lesson)
     return progress, lesson_state(user_id, course, lesson, progress)
 
 
@@ -271,11 +273,13 @@ def answer_quiz(user_id: int, course: Course, lesson: Lesson, quiz_id: str,
     accepted = [version.quizzes[quiz_id].quiz for version in lesson.versions.values()
                 if quiz_id in version.quizzes] if quiz.kind == "text" else [quiz]
     correct = any(answer_is_correct(each, answer) for each in accepted)
-    insert_or_ignore(QuizAttempt, {
+    stored = insert_or_ignore(QuizAttempt, {
         "user_id": user_id, "course_id": course.course_id, "lesson_id": lesson.lesson_id,
         "quiz_id": quiz_id, "attempt": int(attempt), "answer": answer, "correct": correct,
         "created_at": utcnow(),
     }, ["user_id", "course_id", "lesson_id", "quiz_id", "attempt"])
+    if stored:
+        xapi.check_answered(user_id, course, lesson, quiz_id, int(attempt))
     insert_or_ignore(LessonProgress, {"user_id": user_id, "course_id": course.course_id,
                                       "lesson_id": lesson.lesson_id, "started_at": utcnow()},
                      ["user_id", "course_id", "lesson_id"])
@@ -331,6 +335,7 @@ def mark_done(user_id: int, course: Course, lesson: Lesson) -> datetime:
         {"completed_at": lambda excluded: func.coalesce(LessonProgress.completed_at,
                                                         excluded.completed_at)},
     )
+    xapi.lesson_completed(user_id, course, lesson)
     _records_changed(user_id)
     db.session.commit()
     course_standing_changed.send(None, user_id=user_id, course_id=course.course_id)

@@ -41,11 +41,14 @@ STATE_LABELS = {
 @requires(ADMIN)
 def index() -> ResponseReturnValue:
     """Background work at a glance, with what failed and the latest messages."""
+    from lms.xapi import services as xapi  # the xAPI area builds on this one
+
     now = utcnow()
     page = request.args.get("page", 1, type=int) or 1
     return render_template(
         "jobs/index.html", now=now, health=services.queue_health(now),
         mail_counts=services.mail_counts(now), job_counts=services.job_counts(now),
+        xapi_counts=xapi.state_counts(now),
         failed_mail=services.failed_mail(now), failed_jobs=services.failed_jobs(),
         sent=services.sent_by_day(now.date()), recent=services.recent_mail(now, page),
         kind_labels=KIND_LABELS, state_labels=STATE_LABELS,

@@ -18,6 +18,7 @@ from lms.extensions import db
 from lms.i18n import name_key
 from lms.live.models import PRESENT, STATUSES, Attendance, LiveSession
 from lms.live.services import LiveError
+from lms.xapi import services as xapi
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def mark(cohort: Cohort, session: LiveSession, statuses: dict[int, str | None],
         if status is not None:
             db.session.add(Attendance(session_id=session.id, user_id=user_id, status=status,
                                       marked_by=marked_by.id, marked_at=now))
+    xapi.session_attended(cohort, session, sorted(user_id for user_id, status in statuses.items()
+                                                  if status == PRESENT))
     records.changed(list(statuses))
     db.session.commit()
     for user_id in sorted(statuses):  # a certificate may wait for this
