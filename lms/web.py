@@ -135,6 +135,8 @@ def _template_globals() -> dict[str, object]:
         "role_labels": ROLE_LABELS,
         "country_name": country_name,
         "may_open_alumni": may_open_alumni,
+        # LMS_PASSWORD_LOGIN=off: no password accounts to create (the providers make them).
+        "password_login": current_app.config.get("LMS_PASSWORD_LOGIN", True),
     }
 
 
