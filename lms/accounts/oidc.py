@@ -238,12 +238,13 @@ def unlink(user: User, link_id: int) -> str:
         LinkedIdentity.user_id == user.id, LinkedIdentity.id != linked.id)) or 0
     has_password = user.password_hash is not None and password_login()
     if not others and not has_password:
-        raise AccountError(gettext(
-            "This is the only way you can sign in, so it cannot be removed. "
-            "Link another provider first, or set a password."
-            if password_login() else
-            "This is the only way you can sign in, so it cannot be removed. "
-            "Link another provider first."))
+        if password_login():
+            raise AccountError(gettext(
+                "This is the only way you can sign in, so it cannot be removed. Link another "
+                "provider first, or get a password with \"Forgot your password?\" on the "
+                "sign-in page."))
+        raise AccountError(gettext("This is the only way you can sign in, so it cannot be "
+                                   "removed. Link another provider first."))
     configured = providers()
     label = configured[linked.provider].label if linked.provider in configured \
         else linked.provider
