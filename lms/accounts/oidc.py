@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
@@ -91,6 +92,26 @@ def providers() -> dict[str, OIDCProvider]:
 def client(name: str) -> Any:
     """Authlib's client for one configured provider (a FlaskOAuth2App)."""
     return current_app.extensions["lms.oidc"].create_client(name)
+
+
+def form_action_sources() -> list[str]:
+    """The origins our forms may lead to through a provider: its issuer's, and those of its
+    authorization and end-session endpoints once its metadata is known."""
+    if not has_app_context() or not current_app.config.get("LMS_OIDC_PROVIDERS"):
+        return []
+    registry = current_app.extensions.get("lms.oidc")
+    origins: set[str] = set()
+    for provider in providers().values():
+        urls = [provider.issuer]
+        if registry is not None:
+            metadata = registry.create_client(provider.name).server_metadata
+            urls += [str(metadata.get(key) or "")
+                     for key in ("authorization_endpoint", "end_session_endpoint")]
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 def password_login() -> bool:

@@ -138,6 +138,18 @@ def test_an_existing_account_without_password_is_not_linked(client: FlaskClient,
     assert links() == []
 
 
+def test_messages_and_new_accounts_follow_the_page_language(client: FlaskClient,
+                                                           sso: SignIn) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "fr"
+    refused = sso("unverified-personne")
+    assert refused.status_code == 403
+    assert "Test ID ne nous a pas transmis d’adresse e-mail vérifiée" in refused.text
+    sso("amelie@example.org")
+    user = db.session.scalar(select(User).where(User.email == "amelie@example.org"))
+    assert user is not None and user.locale == "fr"
+
+
 def test_an_unverified_email_is_refused(client: FlaskClient, sso: SignIn) -> None:
     response = sso("unverified-person")
     assert response.status_code == 403
@@ -242,9 +254,11 @@ def test_a_provider_that_is_down_leaves_password_sign_in(app: Flask, client: Fla
     assert signed.status_code == 302 and signed_in_as(client) == "Learner"
 
 
-def test_the_sign_in_page_offers_the_provider(client: FlaskClient) -> None:
+def test_the_sign_in_page_offers_the_provider(client: FlaskClient, provider: Provider) -> None:
     page = client.get("/login?next=/courses/")
     assert "Sign in with Test ID" in page.text
+    # Browsers check form-action on the redirect that follows the POST (Chromium blocks it).
+    assert f"form-action 'self' {provider.issuer};" in page.headers["Content-Security-Policy"]
     assert 'action="/login/oidc/test?next=/courses/"' in page.text
     assert client.get("/login/oidc/test").status_code == 405  # starting is a POST
     assert client.post("/login/oidc/nobody").status_code == 404
