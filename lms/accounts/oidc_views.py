@@ -114,8 +114,7 @@ def _signed_in(user: User, provider: OIDCProvider, id_token: str | None,
 
 
 @bp.route("/login/oidc/<provider>/callback")
-@public
-@limiter.limit(_signin_limit)
+@public  # not rate-limited itself: each callback needs a start (limited) and its state
 def oidc_callback(provider: str) -> ResponseReturnValue:
     """Where the provider sends the browser back: sign in, link, or ask for a password."""
     chosen = _provider(provider)

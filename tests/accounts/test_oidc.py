@@ -254,6 +254,29 @@ def test_a_provider_that_is_down_leaves_password_sign_in(app: Flask, client: Fla
     assert signed.status_code == 302 and signed_in_as(client) == "Learner"
 
 
+def test_a_provider_gone_before_the_callback_gives_a_clear_message(
+        app: Flask, client: FlaskClient) -> None:
+    leaving = Provider(redirect_uris=[CALLBACK]).start()
+    try:
+        use(app, leaving.settings())
+        started = client.post("/login/oidc/test")
+        back = sign_in_at_provider(started.location, "someone", CALLBACK)
+    finally:
+        leaving.stop()
+    response = client.get(back)  # the token endpoint no longer answers
+    assert response.status_code == 503 and "Test ID cannot be reached just now" in response.text
+    assert users() == 0
+
+
+def test_sign_out_is_local_when_the_provider_cannot_be_reached(
+        app: Flask, client: FlaskClient, sso: SignIn) -> None:
+    sso("someone@example.org")
+    use(app, Provider(redirect_uris=[], port=free_port()).settings())  # metadata not cached
+    response = client.post("/logout")
+    assert response.location == "/" and signed_in_as(client) == ""
+    assert "You are signed out." in client.get("/").text
+
+
 def test_the_sign_in_page_offers_the_provider(client: FlaskClient, provider: Provider) -> None:
     page = client.get("/login?next=/courses/")
     assert "Sign in with Test ID" in page.text
