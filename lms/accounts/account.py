@@ -120,6 +120,8 @@ def oidc_unlink(link_id: int) -> ResponseReturnValue:
     """Remove a sign-in provider from your account (never your last way to sign in)."""
     try:
         label = oidc.unlink(current_user, link_id)
+    except oidc.LinkNotFound as error:
+        return _account_page(providers_error=str(error), status=404)
     except services.AccountError as error:
         return _account_page(providers_error=str(error), status=409)
     flash(gettext("%(provider)s is no longer linked to your account.", provider=label),

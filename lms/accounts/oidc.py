@@ -39,6 +39,10 @@ class ProviderError(AccountError):
     """The provider's answer cannot sign anyone in; the message is shown to the user."""
 
 
+class LinkNotFound(AccountError):
+    """No such link on this account (another account's links are never found)."""
+
+
 class ExistingAccount(AccountError):
     """A verified identity whose email belongs to an account it is not linked to yet."""
 
@@ -254,7 +258,7 @@ def unlink(user: User, link_id: int) -> str:
     Returns the provider's label."""
     linked = db.session.get(LinkedIdentity, link_id)
     if linked is None or linked.user_id != user.id:  # another account's link is never found
-        raise AccountError(gettext("This provider is not linked to your account."))
+        raise LinkNotFound(gettext("This provider is not linked to your account."))
     others = db.session.scalar(select(func.count()).select_from(LinkedIdentity).where(
         LinkedIdentity.user_id == user.id, LinkedIdentity.id != linked.id)) or 0
     has_password = user.password_hash is not None and password_login()
