@@ -96,6 +96,8 @@ def test_a_first_sign_in_creates_a_confirmed_account(client: FlaskClient, sso: S
     assert links() == [(user.id, "test", "ana.lopez@example.org", "ana.lopez@example.org")]
     assert "Welcome back, Ana Lopez." in client.get("/").text
     assert signed_in_as(client) == "Ana Lopez"
+    account = client.get("/account").text  # no password to change: how to get one instead
+    assert "Current password" not in account and "Your account has no password" in account
     # The next sign-in finds the link: no second account.
     client.post("/logout")
     assert sso("ana.lopez@example.org").status_code == 302
