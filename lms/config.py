@@ -44,9 +44,9 @@ def oidc_providers(env: Mapping[str, str]) -> dict[str, OIDCProvider]:
     providers: dict[str, OIDCProvider] = {}
     for name in _words(env.get("LMS_OIDC_PROVIDERS", "")):
         name = name.lower()
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name):
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name) or name == "link":  # /login/oidc/link
             raise ConfigError(f"LMS_OIDC_PROVIDERS: {name!r} is not a provider name (letters, "
-                              "digits and _, starting with a letter)")
+                              "digits and _, starting with a letter; not 'link')")
         prefix = f"LMS_OIDC_{name.upper()}_"
         missing = [f"{prefix}{key}" for key in ("ISSUER", "CLIENT_ID") if not env.get(prefix + key)]
         if missing:

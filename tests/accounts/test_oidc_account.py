@@ -142,5 +142,8 @@ def test_settings_are_checked() -> None:
     assert config.LMS_OIDC_PROVIDERS["entra"].label == "Entra"
     with pytest.raises(ConfigError, match="LMS_OIDC_ENTRA_CLIENT_ID"):
         Config({**environ, "LMS_OIDC_ENTRA_CLIENT_ID": ""})
+    with pytest.raises(ConfigError, match="not a provider name"):
+        Config({"LMS_OIDC_PROVIDERS": "link", "LMS_OIDC_LINK_ISSUER": "https://x",
+                "LMS_OIDC_LINK_CLIENT_ID": "lms"})  # /login/oidc/link is a page of ours
     with pytest.raises(ConfigError, match="needs at least one sign-in provider"):
         Config({"LMS_PASSWORD_LOGIN": "off"}).check()
