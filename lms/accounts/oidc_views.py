@@ -14,6 +14,7 @@ from joserfc.errors import JoseError
 
 from lms.access import SIGNED_IN, public, requires
 from lms.accounts import bp, oidc
+from lms.accounts.account import _account_page as account_page
 from lms.accounts.forms import LinkPasswordForm
 from lms.accounts.models import User
 from lms.accounts.services import AccountError
@@ -120,28 +121,36 @@ def oidc_callback(provider: str) -> ResponseReturnValue:
     chosen = _provider(provider)
     next_url = safe_next(session.pop(NEXT, None), url_for("pages.home"))
     link_to = session.pop(LINK_TO, None)
+    linking = link_to is not None and current_user.is_authenticated \
+        and current_user.id == link_to
+
+    def refused(message: str, status: int) -> ResponseReturnValue:
+        # Someone linking stays on their account page; anyone else sees the sign-in page.
+        if linking:
+            return account_page(providers_error=message, status=status)
+        return login_page(message, status)
+
     try:
         claims, id_token = _verified_claims(chosen)
         identity = oidc.identity_from_claims(chosen, claims)
     except requests.RequestException as error:
         current_app.logger.warning("provider %s unreachable: %s", chosen.name, error)
-        return login_page(unreachable(chosen), 503)
+        return refused(unreachable(chosen), 503)
     except (AuthlibBaseError, JoseError) as error:
         current_app.logger.info("sign-in with %s refused: %r", chosen.name, error)
-        return login_page(gettext(
+        return refused(gettext(
             "Signing in with %(provider)s did not complete, and nobody was signed in. "
             "Please try again.", provider=chosen.label), 400)
     except oidc.ProviderError as error:
-        return login_page(str(error), 403)
+        return refused(str(error), 403)
     if link_to is not None:
-        if not current_user.is_authenticated or current_user.id != link_to:
+        if not linking:
             return login_page(gettext("Sign in again to link %(provider)s.",
                                       provider=chosen.label), 400)
         try:
             oidc.link(current_user, identity)
         except AccountError as error:
-            flash(str(error), "error")
-            return redirect(url_for("accounts.account", _anchor="providers"), code=303)
+            return refused(str(error), 409)
         flash(gettext("%(provider)s is linked to your account.", provider=chosen.label),
               "success")
         return redirect(url_for("accounts.account", _anchor="providers"))

@@ -66,10 +66,20 @@ def test_a_provider_identity_linked_to_another_account_is_refused(
     add_link(other, "taken")
     me = login_as()
     started = client.post("/account/oidc/test/link")
-    client.get(sign_in_at_provider(started.location, "taken", CALLBACK))
-    page = client.get("/account")
+    page = client.get(sign_in_at_provider(started.location, "taken", CALLBACK))
+    assert page.status_code == 409 and "Sign-in providers" in page.text
     assert "This Test ID account is already linked to another account here." in page.text
     assert linked_to(me) == [] and linked_to(other) == ["taken"]
+
+
+def test_linking_an_unverified_email_is_refused_on_the_account_page(
+        client: FlaskClient, login_as: Callable[..., User]) -> None:
+    me = login_as()
+    started = client.post("/account/oidc/test/link")
+    page = client.get(sign_in_at_provider(started.location, "unverified-me", CALLBACK))
+    assert page.status_code == 403 and "Your account" in page.text
+    assert "Test ID did not give us a verified email address" in page.text
+    assert linked_to(me) == []
 
 
 def test_links_are_removed_but_never_the_last_way_in(client: FlaskClient,
