@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +16,48 @@ LANGUAGES = ("en", "fr", "es")  # the partnership's working languages
 
 class ConfigError(RuntimeError):
     """The environment does not describe a safe configuration."""
+
+
+@dataclass(frozen=True)
+class OIDCProvider:
+    """One OpenID Connect provider people may sign in with (LMS_OIDC_<NAME>_...)."""
+
+    name: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+    allowed_domains: tuple[str, ...] = ()
+
+    @property
+    def metadata_url(self) -> str:
+        """Where the provider publishes its endpoints and keys (OpenID Connect Discovery)."""
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _words(raw: str) -> list[str]:
+    return [word.strip() for word in raw.split(",") if word.strip()]
+
+
+def oidc_providers(env: Mapping[str, str]) -> dict[str, OIDCProvider]:
+    """The providers LMS_OIDC_PROVIDERS names, in its order, each from its own variables."""
+    providers: dict[str, OIDCProvider] = {}
+    for name in _words(env.get("LMS_OIDC_PROVIDERS", "")):
+        name = name.lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name) or name == "link":  # /login/oidc/link
+            raise ConfigError(f"LMS_OIDC_PROVIDERS: {name!r} is not a provider name (letters, "
+                              "digits and _, starting with a letter; not 'link')")
+        prefix = f"LMS_OIDC_{name.upper()}_"
+        missing = [f"{prefix}{key}" for key in ("ISSUER", "CLIENT_ID") if not env.get(prefix + key)]
+        if missing:
+            raise ConfigError(f"OpenID Connect provider {name!r} needs {' and '.join(missing)}")
+        providers[name] = OIDCProvider(
+            name=name, issuer=env[prefix + "ISSUER"], client_id=env[prefix + "CLIENT_ID"],
+            client_secret=env.get(prefix + "CLIENT_SECRET", ""),
+            label=env.get(prefix + "LABEL") or name.title(),
+            allowed_domains=tuple(domain.lower()
+                                  for domain in _words(env.get(prefix + "ALLOWED_DOMAINS", ""))))
+    return providers
 
 
 def database_url(raw: str | None, instance_path: Path) -> str:
@@ -94,6 +138,10 @@ class Config:
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.LMS_SIGNIN_LIMIT = env.get("LMS_SIGNIN_LIMIT", "10 per minute; 50 per hour")
+        # Single sign-on (lms.accounts.oidc); "off" leaves the providers as the only way in.
+        self.LMS_OIDC_PROVIDERS = oidc_providers(env)
+        self.LMS_OIDC_TIMEOUT = float(env.get("LMS_OIDC_TIMEOUT", "5"))
+        self.LMS_PASSWORD_LOGIN = env.get("LMS_PASSWORD_LOGIN", "on") != "off"
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.SESSION_COOKIE_HTTPONLY = True
@@ -115,6 +163,9 @@ class Config:
             raise ConfigError("LMS_REGISTRATION must be 'open' or 'invite'")
         if self.LMS_XAPI_ACTOR not in ("account", "mbox"):
             raise ConfigError("LMS_XAPI_ACTOR must be 'account' or 'mbox'")
+        if not self.LMS_PASSWORD_LOGIN and not self.LMS_OIDC_PROVIDERS:
+            raise ConfigError("LMS_PASSWORD_LOGIN=off needs at least one sign-in provider "
+                              "(LMS_OIDC_PROVIDERS): nobody could sign in")
         if self.LMS_ENV != "production":
             return
         if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32:

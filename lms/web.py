@@ -46,9 +46,22 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def _content_security_policy() -> str:
+    """The policy; with sign-in providers, forms may also lead to them (the sign-in and
+    sign-out buttons POST here, then redirect there, and browsers check form-action on that
+    redirect too)."""
+    from lms.accounts.oidc import form_action_sources
+
+    sources = form_action_sources()
+    if not sources:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'",
+                                           " ".join(["form-action 'self'", *sources]))
+
+
 def security_headers(response: Response) -> Response:
     """Add the headers every page carries."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", _content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -135,6 +148,8 @@ def _template_globals() -> dict[str, object]:
         "role_labels": ROLE_LABELS,
         "country_name": country_name,
         "may_open_alumni": may_open_alumni,
+        # LMS_PASSWORD_LOGIN=off: no password accounts to create (the providers make them).
+        "password_login": current_app.config.get("LMS_PASSWORD_LOGIN", True),
     }
 
 

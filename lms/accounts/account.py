@@ -8,7 +8,7 @@ from flask_babel import gettext, refresh
 from flask_login import current_user
 
 from lms.access import SIGNED_IN, requires
-from lms.accounts import bp, preferences, services, sessions
+from lms.accounts import bp, oidc, preferences, services, sessions
 from lms.accounts.forms import ChangePasswordForm, EmailChoicesForm, EndSessionForm, ProfileForm
 from lms.accounts.views import has_remember_cookie, sign_in_browser, sign_out_browser
 from lms.extensions import db
@@ -16,8 +16,11 @@ from lms.extensions import db
 
 def _account_page(form: ProfileForm | None = None,
                   password_form: ChangePasswordForm | None = None,
-                  sessions_error: str | None = None, status: int = 200) -> ResponseReturnValue:
+                  sessions_error: str | None = None, providers_error: str | None = None,
+                  status: int = 200) -> ResponseReturnValue:
     """The account page with its parts; a part given with errors shows them."""
+    linked = oidc.linked_providers(current_user.id)
+    linked_names = {link.provider for link in linked}
     return render_template(
         "accounts/account.html",
         form=form or ProfileForm(obj=current_user, formdata=None),
@@ -26,6 +29,9 @@ def _account_page(form: ProfileForm | None = None,
         may_choose_digest=preferences.may_choose_digest(current_user),
         end_form=EndSessionForm(formdata=None), sessions_error=sessions_error,
         sign_ins=sessions.active(current_user.id, current_user.sign_in_id),
+        linked_providers=linked, providers_error=providers_error,
+        providers_to_link=[provider for name, provider in oidc.providers().items()
+                           if name not in linked_names],
     ), status
 
 
@@ -106,3 +112,18 @@ def end_all_sessions() -> ResponseReturnValue:
     sign_out_browser()
     flash(gettext("You are signed out on every device, this one included."), "success")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/oidc/<int:link_id>/remove", methods=["POST"])
+@requires(SIGNED_IN)
+def oidc_unlink(link_id: int) -> ResponseReturnValue:
+    """Remove a sign-in provider from your account (never your last way to sign in)."""
+    try:
+        label = oidc.unlink(current_user, link_id)
+    except oidc.LinkNotFound as error:
+        return _account_page(providers_error=str(error), status=404)
+    except services.AccountError as error:
+        return _account_page(providers_error=str(error), status=409)
+    flash(gettext("%(provider)s is no longer linked to your account.", provider=label),
+          "success")
+    return redirect(url_for("accounts.account", _anchor="providers"), code=303)

@@ -138,6 +138,16 @@ class LoginForm(FlaskForm):
     browser_timezone = HiddenField(_l("Your browser's time zone"))
 
 
+class LinkPasswordForm(FlaskForm):
+    """The password of an existing account, to link a sign-in provider to it."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ResetRequestForm(FlaskForm):
     email = _email_field(new=False)
 

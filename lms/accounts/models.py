@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, true
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import UTCDateTime, utcnow
@@ -127,3 +127,22 @@ class UserSession(Model):
 
     def __repr__(self) -> str:
         return f"<UserSession of user {self.user_id}{' revoked' if self.revoked_at else ''}>"
+
+
+class LinkedIdentity(Model):
+    """An account at an OpenID Connect provider (its `sub`) that signs in to one of ours."""
+
+    __tablename__ = "linked_identities"
+    __table_args__ = (UniqueConstraint("provider", "subject"),
+                      Index("ix_linked_identities_user_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    provider: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(254))  # as the provider gave it when linked
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<LinkedIdentity {self.provider} of user {self.user_id}>"

@@ -16,7 +16,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import public
-from lms.accounts import bp, services, sessions
+from lms.accounts import bp, oidc, services, sessions
 from lms.accounts.forms import (
     LoginForm,
     RegisterForm,
@@ -70,6 +70,24 @@ def sign_out_browser() -> None:
     session["_remember"] = "clear"
 
 
+def login_page(error: str | None = None, status: int = 200,
+               form: LoginForm | None = None) -> ResponseReturnValue:
+    """The sign-in page: the password form (unless switched off) and a button per provider."""
+    return render_template("accounts/login.html", form=form or LoginForm(formdata=None),
+                           sso_error=error, providers=list(oidc.providers().values()),
+                           password_login=oidc.password_login(),
+                           next=safe_next(request.args.get("next"), "") or None), status
+
+
+def passwords_off() -> ResponseReturnValue | None:
+    """With LMS_PASSWORD_LOGIN=off, the page that says passwords are not used here."""
+    if oidc.password_login():
+        return None
+    status = 403 if request.method == "POST" else 200
+    return render_template("accounts/passwords_off.html",
+                           providers=list(oidc.providers().values())), status
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_signin_limit, methods=["POST"])
@@ -77,6 +95,11 @@ def login() -> ResponseReturnValue:
     """Sign in with email and password."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
+    if not oidc.password_login():
+        if request.method == "POST":
+            return login_page(gettext("Passwords are not used to sign in here: use one of the "
+                                      "buttons below."), 403)
+        return login_page()
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -88,7 +111,7 @@ def login() -> ResponseReturnValue:
             services.adopt_browser_timezone(user, form.browser_timezone.data)
             flash(gettext("Welcome back, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
-    return render_form("accounts/login.html", form)
+    return login_page(form=form, status=400 if request.method == "POST" and form.errors else 200)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -97,9 +120,15 @@ def logout() -> ResponseReturnValue:
     """Sign out (POST); GET shows a button, since a link must not change state."""
     if request.method == "POST":
         signed_in = current_user.is_authenticated
+        provider, id_token = session.get("oidc_provider"), session.get("oidc_id_token")
         sign_out_browser()
         if signed_in:
             flash(gettext("You are signed out."), "success")
+        if signed_in and provider and id_token:
+            end_session = oidc.end_session_url(provider, id_token,
+                                               url_for("pages.home", _external=True))
+            if end_session:
+                return redirect(end_session)
         return redirect(url_for("pages.home"))
     return render_template("accounts/logout.html")
 
@@ -109,6 +138,8 @@ def logout() -> ResponseReturnValue:
 @limiter.limit(_signin_limit, methods=["POST"])
 def register() -> ResponseReturnValue:
     """Create a learner account; the email address is confirmed by a link."""
+    if (off := passwords_off()) is not None:
+        return off
     if not services.registration_open():
         status = 403 if request.method == "POST" else 200
         return render_template("accounts/register_closed.html"), status
@@ -154,6 +185,8 @@ def confirm_email(token: str) -> ResponseReturnValue:
 @limiter.limit(_signin_limit, methods=["POST"])
 def reset_request() -> ResponseReturnValue:
     """Ask for a password reset link by email."""
+    if (off := passwords_off()) is not None:
+        return off
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)

@@ -1,7 +1,7 @@
 """Learning records (xAPI): the statements table, and each user's opaque xAPI id
 
 Revision ID: c17b00000001
-Revises: c15c00000001
+Revises: c17a00000001
 Create Date: 2026-12-03 12:00:00.000000+00:00
 
 """
@@ -15,7 +15,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = 'c17b00000001'
-down_revision = 'c15c00000001'
+down_revision = 'c17a00000001'
 branch_labels = None
 depends_on = None
 

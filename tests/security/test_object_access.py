@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from lms import mail
 from lms.accounts import services as accounts
-from lms.accounts.models import Role, User, UserSession
+from lms.accounts.models import LinkedIdentity, Role, User, UserSession
 from lms.alumni import outcomes
 from lms.alumni import services as alumni
 from lms.alumni.models import PROGRAMME_ONLY, AlumniMessage
@@ -115,6 +115,8 @@ def world(app: Flask) -> World:
     invitations.invite(cohort_a, email=users["leo"].email, name="Leo", inviter=users["fac_a"],
                        locale="en")
     add_discussion(users["ana"], users["fac_a"], cohort_a)
+    db.session.add(LinkedIdentity(user_id=users["ana"].id, provider="test", subject="ana",
+                                  email=users["ana"].email))
     db.session.commit()
     invitation_id = db.session.scalar(select(CohortInvitation.id))
     capstones = capstone_world.add_capstones(cohort_a)
@@ -155,6 +157,8 @@ class Attempt:
 def attempts(world: World) -> dict[str, list[Attempt]]:
     """What each route is tried with: the right role, the wrong object."""
     ids = {name: user.id for name, user in world.users.items()}
+    ana_link = db.session.scalar(select(LinkedIdentity.id).where(
+        LinkedIdentity.user_id == ids["ana"]))
     cert, codes_ = world.certificate, world.join_codes
     facilitated = {
         endpoint: [Attempt("fac_b", method, f"/cohorts/a/{path}", "fac_a" if method == "GET"
@@ -237,6 +241,14 @@ def attempts(world: World) -> dict[str, list[Attempt]]:
                                    "six-elements", None, (404,))],
         "courses.complete": [Attempt("ben", "POST", f"/courses/{COURSE}/no-such-lesson/done",
                                      None, (404,))],
+        # Sign-in providers: a name no provider has; Ana's linked identity, removed by Ben.
+        "accounts.oidc_start": [Attempt(None, "POST", "/login/oidc/nobody", None, (404,))],
+        "accounts.oidc_callback": [Attempt(None, "GET", "/login/oidc/nobody/callback", None,
+                                           (404,))],
+        "accounts.oidc_link_start": [Attempt("ben", "POST", "/account/oidc/nobody/link", None,
+                                             (404,))],
+        "accounts.oidc_unlink": [Attempt("ben", "POST", f"/account/oidc/{ana_link}/remove",
+                                         None, (404,))],
         "accounts.confirm_email": [Attempt(None, method, f"/register/confirm/{token}", None,
                                            (400,)) for token in wrong_tokens(world, "confirm")
                                    for method in ("GET", "POST")],
