@@ -28,6 +28,9 @@ class OIDCProvider:
     client_secret: str
     label: str
     allowed_domains: tuple[str, ...] = ()
+    # The claim that says the email address is verified: `email_verified` in the standard;
+    # Microsoft Entra ID sends none by default and offers the optional claim `xms_edov`.
+    email_verified_claim: str = "email_verified"
 
     @property
     def metadata_url(self) -> str:
@@ -56,7 +59,8 @@ def oidc_providers(env: Mapping[str, str]) -> dict[str, OIDCProvider]:
             client_secret=env.get(prefix + "CLIENT_SECRET", ""),
             label=env.get(prefix + "LABEL") or name.title(),
             allowed_domains=tuple(domain.lower()
-                                  for domain in _words(env.get(prefix + "ALLOWED_DOMAINS", ""))))
+                                  for domain in _words(env.get(prefix + "ALLOWED_DOMAINS", ""))),
+            email_verified_claim=env.get(prefix + "EMAIL_VERIFIED_CLAIM") or "email_verified")
     return providers
 
 

@@ -148,7 +148,9 @@ def identity_from_claims(provider: OIDCProvider, claims: dict[str, Any]) -> Iden
     """The identity in verified claims, or ProviderError when it cannot sign in here: no
     verified email, or an email outside the provider's allowed domains."""
     email = normalise_email(str(claims.get("email") or ""))
-    if not email or "@" not in email or claims.get("email_verified") is not True:
+    # Some providers send the flag as a string; nothing else counts as verified.
+    verified = claims.get(provider.email_verified_claim) in (True, "true")
+    if not email or "@" not in email or not verified:
         raise ProviderError(gettext(
             "%(provider)s did not give us a verified email address, so we cannot sign you in. "
             "Confirm your email address with %(provider)s, then try again.",

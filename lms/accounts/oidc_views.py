@@ -96,7 +96,8 @@ def _verified_claims(provider: OIDCProvider) -> tuple[dict[str, Any], str | None
     if "email" not in claims:
         userinfo = authlib_client.userinfo(token=token)
         if userinfo.get("sub") == claims.get("sub"):
-            claims.update({key: userinfo[key] for key in ("email", "email_verified", "name")
+            claims.update({key: userinfo[key] for key in ("email", "name",
+                                                          provider.email_verified_claim)
                            if key in userinfo})
     return claims, token.get("id_token")
 

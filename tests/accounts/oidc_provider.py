@@ -94,13 +94,15 @@ class Provider:
         return f"http://127.0.0.1:{self.port}"
 
     def settings(self, name: str = "test", label: str = "Test ID",
-                 allowed_domains: tuple[str, ...] = ()) -> dict[str, object]:
+                 allowed_domains: tuple[str, ...] = (),
+                 email_verified_claim: str = "email_verified") -> dict[str, object]:
         """App settings naming this provider (for the app fixture)."""
         from lms.config import OIDCProvider
 
         return {"LMS_OIDC_PROVIDERS": {name: OIDCProvider(
             name=name, issuer=self.issuer, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-            label=label, allowed_domains=allowed_domains)}, "LMS_OIDC_TIMEOUT": 5.0}
+            label=label, allowed_domains=allowed_domains,
+            email_verified_claim=email_verified_claim)}, "LMS_OIDC_TIMEOUT": 5.0}
 
     def start(self) -> Provider:
         """Start the provider and wait until it listens."""

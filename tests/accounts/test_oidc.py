@@ -159,6 +159,20 @@ def test_an_unverified_email_is_refused(client: FlaskClient, sso: SignIn) -> Non
     assert users() == 0 and links() == []
 
 
+def test_another_claim_can_say_the_email_is_verified(app: Flask, client: FlaskClient,
+                                                    sso: SignIn, provider: Provider) -> None:
+    """Entra ID's case: no `email_verified`, but its optional claim `xms_edov`."""
+    refused = sso("domain-verified@example.org")
+    assert refused.status_code == 403 and users() == 0
+    use(app, provider.settings(email_verified_claim="xms_edov"))
+    assert sso("unverified@example.org").status_code == 403  # false there too: refused
+    sso("domain-verified@example.org")
+    user = db.session.scalar(select(User).where(User.email == "domain-verified@example.org"))
+    assert user is not None and users() == 1
+    assert links() == [(user.id, "test", "domain-verified@example.org",
+                        "domain-verified@example.org")]
+
+
 @pytest.mark.app_config(LMS_REGISTRATION="invite")
 def test_an_invitation_only_site_creates_no_account_without_allowed_domains(
         client: FlaskClient, sso: SignIn) -> None:

@@ -32,7 +32,7 @@ const configuration = {
   }],
   pkce: { required: () => true },
   conformIdTokenClaims: false,
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
   cookies: { keys: ['test-only-cookie-key'] },
   async findAccount(ctx, login) {
@@ -42,7 +42,10 @@ const configuration = {
     return {
       accountId: login,
       async claims() {
-        return { sub: login, email, email_verified: !login.startsWith('unverified'), name };
+        // 'domain-verified...': unverified in the standard claim, verified in Entra ID's xms_edov
+        return { sub: login, email, email_verified: !login.startsWith('unverified')
+                   && !login.startsWith('domain-verified'),
+                 xms_edov: !login.startsWith('unverified'), name };
       },
     };
   },
