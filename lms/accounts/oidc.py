@@ -177,15 +177,16 @@ def _mark_used(link: LinkedIdentity, user: User) -> None:
     user.last_sign_in_at = now
 
 
-def sign_in_user(identity: Identity, *, locale: str) -> User:
-    """The account this identity signs in to: the linked one, else a new one. An account that
-    already has this email raises ExistingAccount: its owner must prove it is theirs first."""
+def sign_in_user(identity: Identity, *, locale: str) -> tuple[User, bool]:
+    """The account this identity signs in to (the linked one, else a new one) and whether it
+    was created just now. An account that already has this email raises ExistingAccount: its
+    owner must prove it is theirs first."""
     link = _linked(identity)
     if link is not None:
         user = db.session.get_one(User, link.user_id)
         _mark_used(link, user)
         db.session.commit()
-        return user
+        return user, False
     existing = find_user_by_email(identity.email)
     if existing is not None:
         raise ExistingAccount(existing)
@@ -205,7 +206,7 @@ def sign_in_user(identity: Identity, *, locale: str) -> User:
                                   subject=identity.subject, email=identity.email,
                                   created_at=now, last_used_at=now))
     db.session.commit()
-    return user
+    return user, True
 
 
 def link(user: User, identity: Identity) -> LinkedIdentity:

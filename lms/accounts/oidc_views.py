@@ -103,7 +103,7 @@ def _verified_claims(provider: OIDCProvider) -> tuple[dict[str, Any], str | None
 
 
 def _signed_in(user: User, provider: OIDCProvider, id_token: str | None,
-               next_url: str, linked: bool = False) -> ResponseReturnValue:
+               next_url: str, linked: bool = False, created: bool = False) -> ResponseReturnValue:
     sign_in_browser(user)  # a fresh session: the sign-in recorded like a password one
     session[SIGNED_IN_WITH] = provider.name
     if id_token:
@@ -111,7 +111,12 @@ def _signed_in(user: User, provider: OIDCProvider, id_token: str | None,
     if linked:
         flash(gettext("%(provider)s is linked to your account.", provider=provider.label),
               "success")
-    flash(gettext("Welcome back, %(name)s.", name=user.name), "success")
+    if created:
+        flash(gettext("Welcome, %(name)s. Your account is ready: sign in with %(provider)s "
+                      "each time you come back.", name=user.name, provider=provider.label),
+              "success")
+    else:
+        flash(gettext("Welcome back, %(name)s.", name=user.name), "success")
     return redirect(next_url)
 
 
@@ -156,7 +161,7 @@ def oidc_callback(provider: str) -> ResponseReturnValue:
               "success")
         return redirect(url_for("accounts.account", _anchor="providers"))
     try:
-        user = oidc.sign_in_user(identity, locale=str(get_locale() or "en"))
+        user, created = oidc.sign_in_user(identity, locale=str(get_locale() or "en"))
     except oidc.ExistingAccount as existing:
         session[PENDING] = {"provider": chosen.name, "subject": identity.subject,
                             "email": identity.email, "name": identity.name,
@@ -165,7 +170,7 @@ def oidc_callback(provider: str) -> ResponseReturnValue:
         return redirect(url_for("accounts.oidc_link_existing"))
     except AccountError as error:
         return login_page(str(error), 403)
-    return _signed_in(user, chosen, id_token, next_url)
+    return _signed_in(user, chosen, id_token, next_url, created=created)
 
 
 @bp.route("/login/oidc/link", methods=["GET", "POST"])

@@ -94,7 +94,8 @@ def test_a_first_sign_in_creates_a_confirmed_account(client: FlaskClient, sso: S
     assert user.name == "Ana Lopez" and user.password_hash is None
     assert user.email_confirmed_at is not None and user.locale == "en"
     assert links() == [(user.id, "test", "ana.lopez@example.org", "ana.lopez@example.org")]
-    assert "Welcome back, Ana Lopez." in client.get("/").text
+    assert ("Welcome, Ana Lopez. Your account is ready: sign in with Test ID each time you "
+            "come back.") in client.get("/").text
     assert signed_in_as(client) == "Ana Lopez"
     account = client.get("/account").text  # no password to change: how to get one instead
     assert "Current password" not in account and "Your account has no password" in account

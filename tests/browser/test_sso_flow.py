@@ -45,7 +45,7 @@ def test_sign_in_with_a_provider_and_sign_out_there_too(  # type: ignore[no-unty
     page.get_by_role("button", name="Continue").click()
     # Back on our site, signed in, where we were going.
     expect(page).to_have_url(f"{live_server.url}/account")
-    expect(page.get_by_text("Welcome back, Ines Garcia.")).to_be_visible()
+    expect(page.get_by_text("Welcome, Ines Garcia. Your account is ready")).to_be_visible()
     expect(page.get_by_role("heading", name="Sign-in providers")).to_be_visible()
     expect(page.get_by_role("cell", name="ines.garcia@example.org")).to_be_visible()
     check_page(page, "account-with-provider")
