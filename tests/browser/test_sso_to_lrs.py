@@ -26,9 +26,14 @@ from lms.jobs import queue
 from lms.xapi import statements as V
 from tests.accounts.oidc_provider import Provider, needs_node
 from tests.browser.conftest import LiveServer, check_page
+from tests.xapi import lrs as ralph_fixtures
 from tests.xapi.lrs import LRS, VERSION_HEADER
 
 pytestmark = [pytest.mark.browser, needs_node, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
+
+# Ralph, a fresh one for the test (tests/xapi/conftest.py offers them to the xAPI tests only).
+lrs = ralph_fixtures.lrs
+ralph_python = ralph_fixtures.ralph_python
 
 COURSE = "open-government-101"
 EMAIL = "amina.diallo@example.org"
