@@ -12,6 +12,7 @@ the page is reloaded.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -145,7 +146,8 @@ def answered(attempt: QuizAttempt, course: Course, lesson: Lesson) -> Recorded:
     version, _ = lesson.version(who.language)
     rendered = version.quizzes.get(attempt.quiz_id) or \
         lesson.versions[lesson.default_language].quizzes[attempt.quiz_id]
-    question = " ".join(rendered.quiz.question.split())[:200] or attempt.quiz_id
+    # A report lists checks by name: a long scenario is shortened at a word, and says so.
+    question = textwrap.shorten(rendered.quiz.question, 200, placeholder=" …") or attempt.quiz_id
     kind = "fill-in" if rendered.kind == "text" else "choice"
     target = statements.check(course.course_id, lesson.lesson_id, attempt.quiz_id,
                               question).as_object(who.language, interactionType=kind)

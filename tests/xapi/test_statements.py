@@ -118,3 +118,25 @@ def test_the_admins_see_statements_waiting_and_failed(app: Flask, client, login_
 def test_no_learning_records_row_without_an_lrs(app: Flask, client, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("admin")
     assert "Learning records (xAPI)" not in client.get("/admin/jobs").text
+
+
+@pytest.mark.app_config(**LRS)
+def test_a_long_question_is_named_shortened_at_a_word(app: Flask) -> None:
+    learner = make_user()
+    complete(learner, 1)
+    course = courses.get_course(COURSE)
+    questions = {quiz_id: " ".join(quiz.quiz.question.split()) for quiz_id, quiz in
+                 course.lessons[0].versions["en"].quizzes.items()}
+    names = {payload["object"]["id"].rsplit("#", 1)[1]: payload["object"]["definition"]
+             ["name"]["en"] for payload in db.session.scalars(
+                 select(XapiStatement.payload)
+                 .where(XapiStatement.verb == statements.ANSWERED))}
+    long_ones = [quiz_id for quiz_id, question in questions.items() if len(question) > 200]
+    assert long_ones  # the first lesson's scenarios are longer than a name
+    for quiz_id in long_ones:
+        name = names[quiz_id]
+        assert len(name) <= 200 and name.endswith(" …")
+        assert questions[quiz_id].startswith(name.removesuffix(" …"))
+        assert questions[quiz_id][len(name) - 2] == " "  # cut between words
+    short = [quiz_id for quiz_id in questions if quiz_id not in long_ones]
+    assert all(names[quiz_id] == questions[quiz_id] for quiz_id in short)
