@@ -18,6 +18,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, has_app_context
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from lms.accounts.models import LinkedIdentity, Role, User
@@ -200,12 +201,22 @@ def sign_in_user(identity: Identity, *, locale: str) -> tuple[User, bool]:
     now = utcnow()
     user = User(email=identity.email, name=identity.name, password_hash=None, locale=locale,
                 role=Role.LEARNER, email_confirmed_at=now, last_sign_in_at=now)
-    db.session.add(user)
-    db.session.flush()
-    db.session.add(LinkedIdentity(user_id=user.id, provider=identity.provider,
-                                  subject=identity.subject, email=identity.email,
-                                  created_at=now, last_used_at=now))
-    db.session.commit()
+    try:
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(LinkedIdentity(user_id=user.id, provider=identity.provider,
+                                      subject=identity.subject, email=identity.email,
+                                      created_at=now, last_used_at=now))
+        db.session.commit()
+    except IntegrityError:
+        # The same person's other tab (a double click) created the account first: theirs.
+        db.session.rollback()
+        if _linked(identity) is None:
+            existing = find_user_by_email(identity.email)
+            if existing is None:
+                raise
+            raise ExistingAccount(existing) from None
+        return sign_in_user(identity, locale=locale)[0], False
     return user, True
 
 

@@ -327,3 +327,31 @@ def test_sign_out_ends_the_provider_session(client: FlaskClient, sso: SignIn,
     make_user(email="pw@example.org")
     client.post("/login", data={"email": "pw@example.org", "password": PASSWORD})
     assert client.post("/logout").location == "/"
+
+
+def test_an_account_created_meanwhile_by_another_tab_is_signed_in(app: Flask) -> None:
+    """Two callbacks of the same person at once: the second finds the first's account."""
+    from sqlalchemy import event
+
+    identity = oidc.Identity(provider="test", subject="twin@example.org",
+                             email="twin@example.org", name="Twin")
+    first, created = oidc.sign_in_user(identity, locale="en")
+    assert created
+    # The second request looked before the first committed: it saw no link and no account.
+    real_linked, real_find = oidc._linked, oidc.find_user_by_email
+    seen: list[str] = []
+
+    def not_yet(*args: object) -> None:
+        seen.append("looked")
+
+    oidc._linked, oidc.find_user_by_email = not_yet, not_yet  # type: ignore[assignment]
+    try:
+        def restore(*args: object) -> None:
+            oidc._linked, oidc.find_user_by_email = real_linked, real_find
+
+        event.listen(db.session, "after_rollback", restore, once=True)
+        second, created = oidc.sign_in_user(identity, locale="en")
+    finally:
+        oidc._linked, oidc.find_user_by_email = real_linked, real_find
+    assert seen and not created and second.id == first.id
+    assert users() == 1 and len(links()) == 1
