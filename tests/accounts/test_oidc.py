@@ -297,6 +297,8 @@ def test_sign_out_is_local_when_the_provider_cannot_be_reached(
 def test_the_sign_in_page_offers_the_provider(client: FlaskClient, provider: Provider) -> None:
     page = client.get("/login?next=/courses/")
     assert "Sign in with Test ID" in page.text
+    assert ("A provider gives this site only your name, your email address and the identifier "
+            "of your account there.") in page.text
     # Browsers check form-action on the redirect that follows the POST (Chromium blocks it).
     assert f"form-action 'self' {provider.issuer};" in page.headers["Content-Security-Policy"]
     assert 'action="/login/oidc/test?next=/courses/"' in page.text
