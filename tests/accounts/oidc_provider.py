@@ -9,14 +9,11 @@ a later run reuses them). Without node or npm the tests are skipped, unless LMS_
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import re
 import select
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -27,6 +24,9 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from joserfc.jwk import RSAKey
+
+from tests import outside
+from tests.outside import free_port
 
 PROVIDER_DIR = Path(__file__).parent / "oidc"
 NODE = shutil.which("node")
@@ -47,28 +47,7 @@ def install() -> None:
     """Install the provider's npm packages exactly as locked, unless already installed."""
     if MISSING is not None:
         pytest.fail(f"{MISSING}; LMS_REQUIRE_NODE=1 requires both")
-    wanted = hashlib.sha256((PROVIDER_DIR / "package-lock.json").read_bytes()
-                            + (PROVIDER_DIR / "package.json").read_bytes()).hexdigest()
-    stamp = PROVIDER_DIR / "node_modules" / ".installed-from-lock"
-    # two test runs (SQLite, PostgreSQL) may start at once: one installs, the other waits
-    with (PROVIDER_DIR / ".npm-ci.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if stamp.is_file() and stamp.read_text() == wanted:
-            return
-        done = subprocess.run([NPM or "npm", "ci", "--no-audit", "--no-fund",  # noqa: S603
-                               "--prefer-offline"],
-                              cwd=PROVIDER_DIR, timeout=600, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail(f"npm ci failed in {PROVIDER_DIR}:\n{done.stderr[-3000:]}")
-        stamp.write_text(wanted)
-
-
-def free_port() -> int:
-    """A port nothing listens on just now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    outside.npm_ci("the OpenID provider", PROVIDER_DIR, NPM or "npm", pytest.fail)
 
 
 def signing_keys(path: Path, kid: str) -> Path:

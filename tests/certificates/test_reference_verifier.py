@@ -9,8 +9,6 @@ The npm packages are installed with `npm ci` from tests/certificates/verifier/pa
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +26,7 @@ from werkzeug.serving import make_server
 from lms.accounts.models import Role
 from lms.certificates import codes, credentials, services
 from lms.extensions import db
+from tests import outside
 from tests.certificates.helpers import complete
 from tests.factories import make_user
 
@@ -46,19 +45,7 @@ def _npm_ci() -> None:
     if NODE is None or npm is None:
         pytest.fail(f"node or npm is not installed (node: {NODE}, npm: {npm}); "
                     "LMS_REQUIRE_NODE=1 requires both")
-    wanted = hashlib.sha256((VERIFIER / "package-lock.json").read_bytes()
-                            + (VERIFIER / "package.json").read_bytes()).hexdigest()
-    stamp = VERIFIER / "node_modules" / ".installed-from-lock"
-    # two test runs (SQLite, PostgreSQL) may start at once: one installs, the other waits
-    with (VERIFIER / ".npm-ci.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if stamp.is_file() and stamp.read_text() == wanted:
-            return
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline"],  # noqa: S603
-                              cwd=VERIFIER, timeout=600, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail(f"npm ci failed in {VERIFIER}:\n{done.stderr[-3000:]}")
-        stamp.write_text(wanted)
+    outside.npm_ci("the reference verifier", VERIFIER, npm, pytest.fail)
 
 
 @pytest.fixture(scope="session")

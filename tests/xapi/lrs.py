@@ -16,20 +16,20 @@ fail.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import requests
+
+from tests import outside
+from tests.outside import free_port
 
 HERE = Path(__file__).parent / "lrs"
 LOCK_FILE = HERE / "requirements.txt"
@@ -39,7 +39,7 @@ REQUIRE_LRS = os.environ.get("LMS_REQUIRE_LRS") == "1"
 VERSION_HEADER = {"X-Experience-API-Version": "1.0.3"}
 
 
-def _give_up(reason: str) -> None:
+def _give_up(reason: str) -> NoReturn:
     if REQUIRE_LRS:
         pytest.fail(f"{reason} (LMS_REQUIRE_LRS=1 requires the LRS)")
     pytest.skip(f"LRS tests SKIPPED: {reason}")
@@ -47,31 +47,13 @@ def _give_up(reason: str) -> None:
 
 def install() -> Path:
     """Ralph's python, installed from the lock file unless already installed from it."""
-    wanted = hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()
-    stamp = VENV / ".installed-from-lock"
-    with (HERE / ".install.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if stamp.is_file() and stamp.read_text() == wanted and PYTHON.is_file():
-            return PYTHON
-        steps = [[sys.executable, "-m", "venv", "--clear", str(VENV)],
-                 [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                  "-r", str(LOCK_FILE)]]
-        for step in steps:
-            try:
-                done = subprocess.run(step, capture_output=True, text=True, timeout=900)  # noqa: S603
-            except (OSError, subprocess.TimeoutExpired) as error:
-                _give_up(f"could not install Ralph: {error}")
-            if done.returncode != 0:
-                _give_up(f"could not install Ralph ({' '.join(step[:4])}...): "
-                         f"{done.stderr.strip()[-1500:]}")
-        stamp.write_text(wanted)
+    outside.install_once(
+        "Ralph", cwd=HERE, sources=[LOCK_FILE], stamp=VENV / ".installed-from-lock",
+        lock=HERE / ".install.lock", give_up=_give_up,
+        steps=[[sys.executable, "-m", "venv", "--clear", str(VENV)],
+               [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                "-r", str(LOCK_FILE)]])
     return PYTHON
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class LRS:
