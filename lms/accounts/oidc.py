@@ -178,10 +178,16 @@ def _mark_used(link: LinkedIdentity, user: User) -> None:
     user.last_sign_in_at = now
 
 
+def has_links(user_id: int) -> bool:
+    """Whether the account signs in with at least one provider."""
+    return db.session.scalar(select(LinkedIdentity.id).where(
+        LinkedIdentity.user_id == user_id).limit(1)) is not None
+
+
 def sign_in_user(identity: Identity, *, locale: str) -> tuple[User, bool]:
     """The account this identity signs in to (the linked one, else a new one) and whether it
-    was created just now. An account that already has this email raises ExistingAccount: its
-    owner must prove it is theirs first."""
+    was created just now. An account that already has this email and a password (or another
+    provider) raises ExistingAccount: its owner must prove it is theirs first."""
     link = _linked(identity)
     if link is not None:
         user = db.session.get_one(User, link.user_id)
@@ -190,7 +196,19 @@ def sign_in_user(identity: Identity, *, locale: str) -> tuple[User, bool]:
         return user, False
     existing = find_user_by_email(identity.email)
     if existing is not None:
-        raise ExistingAccount(existing)
+        if existing.password_hash is not None or has_links(existing.id):
+            raise ExistingAccount(existing)
+        # Nothing but its email opens this account (an invitation not taken up yet, or a site
+        # without passwords): the provider has just verified that address, as the emailed
+        # link would have. Linked, and signed in.
+        now = utcnow()
+        existing.email_confirmed_at = existing.email_confirmed_at or now
+        link = LinkedIdentity(user_id=existing.id, provider=identity.provider,
+                              subject=identity.subject, email=identity.email, created_at=now)
+        db.session.add(link)
+        _mark_used(link, existing)
+        db.session.commit()
+        return existing, False
     provider = providers()[identity.provider]
     # An invitation-only site lets a provider create accounts only when it is limited to the
     # deployment's own domains (its directory decides who may come in).

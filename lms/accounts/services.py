@@ -261,11 +261,14 @@ def new_invited_user(*, email: str, name: str, role: Role, locale: str,
 
 
 def send_invitation(user: User, invited_by: User | None) -> None:
-    """Queue the email with the link to choose a password, for an invited account (flushed)."""
-    invite_url = mail.link("accounts.accept_invitation", token=make_token(user, "invite"))
+    """Queue the email with the link to choose a password, for an invited account (flushed);
+    on a site without passwords, the link to sign in with the organisation's account."""
+    passwords = bool(current_app.config["LMS_PASSWORD_LOGIN"])
+    invite_url = (mail.link("accounts.accept_invitation", token=make_token(user, "invite"))
+                  if passwords else mail.link("accounts.login"))
     days = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400
     _email_user(user, _l("You are invited to Open Government Learning"), "invitation",
-                invite_url=invite_url, days=days,
+                invite_url=invite_url, days=days, passwords=passwords,
                 inviter=invited_by.name if invited_by else None)
 
 

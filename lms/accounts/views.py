@@ -196,6 +196,8 @@ def reset_request() -> ResponseReturnValue:
 
 
 def _set_password_page(token: str, purpose: str) -> ResponseReturnValue:
+    if (off := passwords_off()) is not None:
+        return off
     try:
         user = services.user_for_token(token, purpose)
     except services.InvalidToken as error:

@@ -18,6 +18,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import delete, select
 
 from lms import mail, records
+from lms.accounts import oidc
 from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
 from lms.cohorts.models import Cohort, CohortInvitation
@@ -134,7 +135,10 @@ def send_invitation(cohort: Cohort, address: str, inviter: User) -> None:
     context: dict[str, object] = {
         "user": user, "cohort": cohort.name, "inviter": inviter.name,
         "home_url": mail.link("pages.home")}
-    if user.password_hash is None:
+    # Someone who signs in with a provider, or a site without passwords: the home page's
+    # sign-in is the way in, not a password to choose.
+    if user.password_hash is None and current_app.config["LMS_PASSWORD_LOGIN"] \
+            and not oidc.has_links(user.id):
         context["password_url"] = mail.link("accounts.accept_invitation",
                                             token=accounts.make_token(user, "invite"))
         context["days"] = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400

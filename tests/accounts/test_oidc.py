@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from lms.accounts import oidc
 from lms.accounts.models import LinkedIdentity, User, UserSession
+from lms.db import utcnow
 from lms.extensions import db
 from tests.accounts.oidc_provider import (
     Provider,
@@ -130,15 +131,32 @@ def test_an_existing_account_is_linked_only_with_its_password(client: FlaskClien
     assert signed_in_as(client) == "Owner" and users() == 1
 
 
-def test_an_existing_account_without_password_is_not_linked(client: FlaskClient,
-                                                            sso: SignIn) -> None:
-    make_user(email="nopass@example.org", password_hash=None)
+def test_an_account_with_only_its_email_is_linked_and_signed_in(client: FlaskClient,
+                                                                sso: SignIn) -> None:
+    """An invitation not taken up yet: its email is its only key, which the provider verified
+    (as the invitation's link would have)."""
+    invited = make_user(email="invited@example.org", name="Invited Person", password_hash=None,
+                        confirmed=False)
+    response = sso("invited@example.org")
+    assert response.status_code == 302
+    assert signed_in_as(client) == "Invited Person" and users() == 1
+    assert links() == [(invited.id, "test", "invited@example.org", "invited@example.org")]
+    db.session.refresh(invited)
+    assert invited.email_confirmed_at is not None and invited.password_hash is None
+
+
+def test_an_account_with_another_provider_is_not_linked(client: FlaskClient,
+                                                        sso: SignIn) -> None:
+    owner = make_user(email="nopass@example.org", password_hash=None)
+    db.session.add(LinkedIdentity(user_id=owner.id, provider="other", subject="elsewhere",
+                                  email="nopass@example.org", created_at=utcnow()))
+    db.session.commit()
     sso("nopass@example.org")
     page = client.get("/login/oidc/link")
     assert "Sign in the way you usually do, then link Test ID from your account page." \
         in page.text
     assert client.post("/login/oidc/link", data={"password": "x"}).status_code == 403
-    assert links() == []
+    assert links() == [(owner.id, "other", "elsewhere", "nopass@example.org")]
 
 
 def test_messages_and_new_accounts_follow_the_page_language(client: FlaskClient,

@@ -157,3 +157,26 @@ def test_settings_are_checked() -> None:
                 "LMS_OIDC_LINK_CLIENT_ID": "lms"})  # /login/oidc/link is a page of ours
     with pytest.raises(ConfigError, match="needs at least one sign-in provider"):
         Config({"LMS_PASSWORD_LOGIN": "off"}).check()
+
+
+@pytest.mark.app_config(LMS_PASSWORD_LOGIN=False)
+def test_with_passwords_off_an_invitation_leads_to_the_provider(
+        client: FlaskClient, outbox: Callable[[], list[str]]) -> None:
+    from lms.accounts import services
+    from lms.accounts.models import Role
+
+    invited = services.invite(email="guest@example.org", name="Guest", role=Role.LEARNER,
+                              locale="en", invited_by=None)
+    db.session.commit()
+    message = outbox()[-1]
+    assert "Sign in here with your organisation's account, using this email address:" in message
+    assert "http://localhost/login" in message
+    assert "Choose your password" not in message and "/invitation/" not in message
+    # An invitation link emailed before passwords were switched off leads to the sign-in too.
+    token = services.make_token(invited, "invite")
+    page = client.get(f"/invitation/{token}")
+    assert "there is no password to create or reset" in page.text
+    assert client.post(f"/invitation/{token}", data={"password": "x" * 12,
+                                                     "confirm": "x" * 12}).status_code == 403
+    db.session.refresh(invited)
+    assert invited.password_hash is None

@@ -289,3 +289,18 @@ def test_the_demo_learner_has_an_invitation_to_answer(app: Flask, runner) -> Non
     home = learner.get("/").text
     assert "You are invited to a cohort" in home and "Afrique francophone 2026" in home
     assert "/cohorts/afrique-francophone-2026/invitation/accept" in home
+
+
+def test_someone_who_signs_in_with_a_provider_is_not_asked_for_a_password(
+        client: FlaskClient, cohort, outbox) -> None:  # type: ignore[no-untyped-def]
+    from lms.accounts.models import LinkedIdentity
+    from lms.db import utcnow
+
+    person = make_user(email="sso@example.org", password_hash=None)
+    db.session.add(LinkedIdentity(user_id=person.id, provider="ministry", subject="s-1",
+                                  email="sso@example.org", created_at=utcnow()))
+    db.session.commit()
+    invite(client, "sso@example.org")
+    [message] = outbox()
+    assert "choose your password" not in message and "/invitation/" not in message
+    assert "Sign in and answer on your home page" in message
