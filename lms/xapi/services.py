@@ -148,9 +148,15 @@ def answered(attempt: QuizAttempt, course: Course, lesson: Lesson) -> Recorded:
         lesson.versions[lesson.default_language].quizzes[attempt.quiz_id]
     # A report lists checks by name: a long scenario is shortened at a word, and says so.
     question = textwrap.shorten(rendered.quiz.question, 200, placeholder=" …") or attempt.quiz_id
-    kind = "fill-in" if rendered.kind == "text" else "choice"
+    definition: dict[str, Any] = {"interactionType": "fill-in"}
+    if rendered.kind != "text":
+        # The options, so that a report can name what `response` chose (their positions).
+        definition = {"interactionType": "choice", "choices": [
+            {"id": str(position),
+             "description": {who.language: textwrap.shorten(option.text, 200, placeholder=" …")}}
+            for position, option in enumerate(rendered.quiz.options)]}
     target = statements.check(course.course_id, lesson.lesson_id, attempt.quiz_id,
-                              question).as_object(who.language, interactionType=kind)
+                              question).as_object(who.language, **definition)
     return Recorded(attempt.user_id, statements.statement(
         kind="answered", key=str(attempt.id), learner=who, verb=statements.ANSWERED,
         target=target, when=attempt.created_at,

@@ -140,3 +140,25 @@ def test_a_long_question_is_named_shortened_at_a_word(app: Flask) -> None:
         assert questions[quiz_id][len(name) - 2] == " "  # cut between words
     short = [quiz_id for quiz_id in questions if quiz_id not in long_ones]
     assert all(names[quiz_id] == questions[quiz_id] for quiz_id in short)
+
+
+@pytest.mark.app_config(**LRS)
+def test_a_choice_check_names_its_options_for_the_response(app: Flask) -> None:
+    learner = make_user()
+    complete(learner, 1)
+    course = courses.get_course(COURSE)
+    quizzes = course.lessons[0].versions["en"].quizzes
+    for payload in db.session.scalars(select(XapiStatement.payload)
+                                      .where(XapiStatement.verb == statements.ANSWERED)):
+        quiz = quizzes[payload["object"]["id"].rsplit("#", 1)[1]].quiz
+        definition = payload["object"]["definition"]
+        if quiz.kind == "text":
+            assert definition["interactionType"] == "fill-in" and "choices" not in definition
+            continue
+        assert definition["interactionType"] == "choice"
+        assert [choice["id"] for choice in definition["choices"]] == \
+            [str(position) for position in range(len(quiz.options))]
+        assert definition["choices"][0]["description"]["en"].removesuffix(" …") in \
+            quiz.options[0].text
+        chosen = payload["result"]["response"].split("[,]")
+        assert set(chosen) <= {choice["id"] for choice in definition["choices"]}
