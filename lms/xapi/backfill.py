@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lms.capstone.models import APPROVED, Capstone
 from lms.certificates.models import Certificate
@@ -70,7 +70,9 @@ def past(since: datetime) -> Iterator[Recorded]:
             .where(Attendance.status == PRESENT, LiveSession.starts_at >= since)
             .order_by(LiveSession.id, Attendance.user_id)):
         yield services.attended(user_id, cohort, session)
-    for certificate in db.session.scalars(select(Certificate).order_by(Certificate.id)):
+    for certificate in db.session.scalars(select(Certificate).where(or_(
+            Certificate.issued_at >= since, Certificate.revoked_at >= since))
+            .order_by(Certificate.id)):
         if certificate.issued_at >= since:
             yield services.earned(certificate)
         if certificate.revoked_at is not None and certificate.revoked_at >= since:
